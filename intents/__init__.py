@@ -1,0 +1,132 @@
+"""The intent catalogue: phrase templates per intent, as data, expanded to whole phrases.
+
+``load_catalogue(ritual_names)`` reads ``en.yaml`` next to this module (format in ``README.md``),
+expands every template with hassil's parser and sampler, and fills ``{ritual}`` with every name and
+alias of every ritual, so a new ritual file is startable by voice with no code change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from hassil.errors import HassilError
+from hassil.parse_expression import parse_sentence
+from hassil.sample import sample_expression
+
+from voice.errors import DataFileError
+from voice.normalize import normalize
+from voice.yamlio import LineDict, LineList, load_yaml
+
+__all__ = ["Catalogue", "Phrase", "Context", "CONTEXTS", "REQUIRED_INTENTS", "TURN_INTENTS",
+           "load_catalogue", "DEFAULT_PATH"]
+
+Context = Literal["idle", "turn"]
+CONTEXTS: tuple[Context, ...] = ("idle", "turn")
+DEFAULT_PATH = Path(__file__).resolve().parent / "en.yaml"
+
+#: Intent names the engine relies on; a catalogue without one of them cannot drive a ritual.
+REQUIRED_INTENTS = frozenset({"start_ritual", "stop", "pause", "resume", "skip", "repeat", "time_left",
+                              "help", "done", "yes", "no", "list_rituals"})
+#: While a partner talks, only these whole commands may interrupt them.
+TURN_INTENTS = frozenset({"stop", "pause", "resume", "skip", "repeat", "time_left", "done"})
+#: Keeps a template typo (a dozen nested optionals) from expanding into millions of phrases.
+MAX_PHRASES_PER_TEMPLATE = 5000
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One whole phrase the matcher can recognise."""
+
+    text: str
+    """Normalised words (see ``voice.normalize``)."""
+    intent: str
+    """Intent it stands for."""
+    slots: tuple[tuple[str, str], ...] = ()
+    """Slot values it carries, e.g. ``(("ritual", "six_second_kiss"),)``."""
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """All phrases, by context."""
+
+    phrases: dict[str, tuple[Phrase, ...]]
+    """Context -> phrases that may match in it (deduplicated)."""
+    fillers: tuple[tuple[str, ...], ...] = ()
+    """Hesitations (as word tuples) stripped at the ends of an utterance."""
+    intents: frozenset[str] = field(default_factory=frozenset)
+    """Every intent name in the file."""
+    texts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Context -> the phrases' texts, in the same order (the matcher's search list, built once)."""
+    vocabulary: tuple[str, ...] = ()
+    """Every word of every phrase: typos and near-misses are corrected to these before matching."""
+
+
+def _expand(template: str, path: str, line: int) -> list[str]:
+    try:
+        sentence = parse_sentence(template)
+        out: list[str] = []
+        for text in sample_expression(sentence.expression, expand_lists=False):
+            out.append(text)
+            if len(out) > MAX_PHRASES_PER_TEMPLATE:
+                raise DataFileError(path, f"template expands to over {MAX_PHRASES_PER_TEMPLATE} "
+                                    "phrases: split it", line)
+        return out
+    except (HassilError, ValueError, IndexError) as exc:
+        raise DataFileError(path, f"cannot parse template '{template}': {exc}", line) from exc
+
+
+def load_catalogue(ritual_names: dict[str, str], path: Path = DEFAULT_PATH) -> Catalogue:
+    """Load the intent file, filling ``{ritual}`` from ``ritual_names`` (spoken name -> ritual id)."""
+    p = str(path)
+    data = load_yaml(path)
+    if not isinstance(data, LineDict) or not isinstance(data.get("intents"), LineDict):
+        raise DataFileError(p, "must have an 'intents' mapping", getattr(data, "line", None))
+    fillers = data.get("fillers", [])
+    if not isinstance(fillers, list) or not all(isinstance(f, str) for f in fillers):
+        raise DataFileError(p, "fillers: must be a list of words", data.line_of("fillers"))
+    names = {normalize(name): rid for name, rid in ritual_names.items()}
+    by_context: dict[str, dict[tuple[str, str, tuple[tuple[str, str], ...]], Phrase]] = {
+        c: {} for c in CONTEXTS}
+    intents: LineDict = data["intents"]
+    missing = REQUIRED_INTENTS - set(intents)
+    if missing:
+        raise DataFileError(p, f"intents: missing intent '{sorted(missing)[0]}'", intents.line)
+    for name, body in intents.items():
+        line = intents.line_of(name)
+        if not isinstance(body, LineDict):
+            raise DataFileError(p, f"intents.{name}: must have 'contexts' and 'sentences'", line)
+        contexts = body.get("contexts")
+        if not isinstance(contexts, list) or not contexts or not set(contexts) <= set(CONTEXTS):
+            raise DataFileError(p, f"intents.{name}.contexts: must list idle and/or turn", body.line_of("contexts"))
+        if "turn" in contexts and name not in TURN_INTENTS:
+            raise DataFileError(p, f"intents.{name}: only {', '.join(sorted(TURN_INTENTS))} may be heard "
+                                "during a turn", body.line_of("contexts"))
+        sentences = body.get("sentences")
+        if not isinstance(sentences, LineList) or not sentences:
+            raise DataFileError(p, f"intents.{name}.sentences: must be a non-empty list", body.line_of("sentences"))
+        for template, t_line in zip(sentences, sentences.item_lines):
+            if not isinstance(template, str) or not template.strip():
+                raise DataFileError(p, f"intents.{name}.sentences: each sentence must be text", t_line)
+            for raw in _expand(template, p, t_line):
+                if "{ritual}" in raw:
+                    if name != "start_ritual":
+                        raise DataFileError(p, f"intents.{name}: only start_ritual has the {{ritual}} slot", t_line)
+                    pairs = [(raw.replace("{ritual}", spoken), (("ritual", rid),)) for spoken, rid in names.items()]
+                else:
+                    pairs = [(raw, ())]
+                for text, slots in pairs:
+                    norm = normalize(text)
+                    if not norm:
+                        continue
+                    for context in contexts:
+                        by_context[context].setdefault((norm, name, slots), Phrase(norm, name, slots))
+    phrases = {c: tuple(found.values()) for c, found in by_context.items()}
+    return Catalogue(
+        phrases,
+        tuple(tuple(normalize(f).split()) for f in fillers if normalize(f)),
+        frozenset(intents),
+        {c: tuple(ph.text for ph in found) for c, found in phrases.items()},
+        tuple(sorted({w for found in phrases.values() for ph in found for w in ph.text.split()})),
+    )

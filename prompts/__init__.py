@@ -1,0 +1,113 @@
+"""Ritual definitions and the device's own spoken lines, as data.
+
+``load_library()`` reads every ``rituals/*.yaml`` file and ``system.yaml`` next to this module (or
+from a directory given for tests and custom rituals). See ``README.md`` here for the format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from voice.errors import DataFileError, UnknownRitualError
+from voice.normalize import normalize
+from voice.yamlio import LineDict, load_yaml
+
+from .schema import Ritual, check_placeholders, parse_ritual
+
+__all__ = ["Ritual", "RitualLibrary", "SystemPrompts", "load_library", "DATA_DIR"]
+
+DATA_DIR = Path(__file__).resolve().parent
+"""Where the shipped rituals and system prompts live (inside the installed package)."""
+
+#: Every line the device says on its own behalf; a missing key is an error at load, not mid-ritual.
+SYSTEM_KEYS = frozenset({
+    "help_idle", "help_ritual", "help_turn", "help_ask", "help_paused",
+    "not_understood_idle", "not_understood_ask", "not_now",
+    "stopped", "nothing_running", "paused", "resumed", "not_paused", "skipped",
+    "time_left", "no_timer", "turn_time_up", "busy", "list_rituals", "starting",
+    "ended_early", "unit_minute", "unit_minutes", "unit_second", "unit_seconds", "unit_and",
+    "default_first", "default_second",
+})
+SYSTEM_PLACEHOLDERS = frozenset({"ritual", "names", "time", "description", "first", "second", "minutes"})
+
+
+@dataclass(frozen=True)
+class SystemPrompts:
+    """The device's own lines (help, pause, time left...), by key."""
+
+    texts: dict[str, str]
+    """Key -> text with ``{placeholders}``."""
+
+    def get(self, key: str, **values: object) -> str:
+        """The line for ``key`` with placeholders filled."""
+        return self.texts[key].format(**values)
+
+
+def load_system_prompts(path: Path) -> SystemPrompts:
+    """Read and validate ``system.yaml``."""
+    data = load_yaml(path)
+    if not isinstance(data, LineDict):
+        raise DataFileError(str(path), "must be a mapping of key: text", getattr(data, "line", None))
+    for key, text in data.items():
+        if key not in SYSTEM_KEYS:
+            raise DataFileError(str(path), f"unknown key '{key}'", data.line_of(key))
+        if not isinstance(text, str) or not text.strip():
+            raise DataFileError(str(path), f"{key}: must be non-empty text", data.line_of(key))
+        check_placeholders(str(path), data.line_of(key), key, text, SYSTEM_PLACEHOLDERS)
+    missing = sorted(SYSTEM_KEYS - set(data))
+    if missing:
+        raise DataFileError(str(path), f"missing key '{missing[0]}'", data.line)
+    return SystemPrompts({k: str(v).strip() for k, v in data.items()})
+
+
+@dataclass(frozen=True)
+class RitualLibrary:
+    """All rituals by id, plus the system lines."""
+
+    rituals: dict[str, Ritual]
+    """Ritual id -> ritual, in file-name order."""
+    system: SystemPrompts
+    """The device's own lines."""
+
+    def get(self, ritual_id: str) -> Ritual:
+        return self.rituals[ritual_id]
+
+    def find(self, name: str) -> Ritual:
+        """A ritual by id, name or alias, typed loosely; ``UnknownRitualError`` with suggestions."""
+        wanted = normalize(name)
+        by_name: dict[str, str] = {}
+        for ritual in self.rituals.values():
+            for spoken in (ritual.id, *ritual.spoken_names):
+                by_name.setdefault(normalize(spoken), ritual.id)
+        if wanted in by_name:
+            return self.rituals[by_name[wanted]]
+        close = process.extract(wanted, list(by_name), scorer=fuzz.WRatio, limit=8, score_cutoff=60)
+        suggestions: list[str] = []
+        for choice, _score, _ in close:
+            rid = by_name[choice]
+            if rid not in suggestions:
+                suggestions.append(rid)
+        raise UnknownRitualError(name, suggestions[:3])
+
+
+def load_library(directory: Path | None = None) -> RitualLibrary:
+    """Load ``rituals/*.yaml`` and ``system.yaml`` from ``directory`` (default: the shipped data)."""
+    base = directory or DATA_DIR
+    ritual_dir = base / "rituals"
+    files = sorted(ritual_dir.glob("*.yaml"))
+    if not files:
+        raise DataFileError(str(ritual_dir), "no ritual files (*.yaml) found: reinstall or restore them")
+    rituals: dict[str, Ritual] = {}
+    names: dict[str, str] = {}
+    for path in files:
+        ritual = parse_ritual(path, load_yaml(path))
+        for spoken in ritual.spoken_names:
+            key = normalize(spoken)
+            if key in names and names[key] != ritual.id:
+                raise DataFileError(str(path), f"name '{spoken}' is already used by ritual '{names[key]}'")
+            names[key] = ritual.id
+        rituals[ritual.id] = ritual
+    return RitualLibrary(rituals, load_system_prompts(base / "system.yaml"))

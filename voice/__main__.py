@@ -1,0 +1,7 @@
+"""``python -m voice`` is ``rituals``."""
+
+import sys
+
+from voice.cli import main
+
+sys.exit(main())

@@ -1,0 +1,57 @@
+"""Builds what every command needs, once: config, ritual library, intent catalogue, journal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from intents import Catalogue, load_catalogue
+from prompts import RitualLibrary, load_library
+from voice.config import Config, data_dir, load_config
+from voice.journal import Journal
+
+JOURNAL_FILE = "journal.sqlite3"
+
+
+@dataclass
+class App:
+    """Lazily loaded parts, so ``rituals understand`` never opens the journal and ``history`` never
+    expands the intent catalogue."""
+
+    config_path: Path | None = None
+    data_dir_override: Path | None = None
+    prompts_dir: Path | None = None
+    """A directory with ``rituals/`` and ``system.yaml`` instead of the shipped ones."""
+
+    @cached_property
+    def config(self) -> Config:
+        return load_config(self.config_path)
+
+    @cached_property
+    def library(self) -> RitualLibrary:
+        return load_library(self.prompts_dir)
+
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        names = {name: r.id for r in self.library.rituals.values() for name in r.spoken_names}
+        return load_catalogue(names)
+
+    @property
+    def names(self) -> tuple[str, str]:
+        """The partners' names for prompts."""
+        if self.config.partners:
+            return self.config.partners
+        return (self.library.system.get("default_first"), self.library.system.get("default_second"))
+
+    @property
+    def data_dir(self) -> Path:
+        return data_dir(self.config, self.data_dir_override)
+
+    @cached_property
+    def journal(self) -> Journal:
+        return Journal.open(self.data_dir / JOURNAL_FILE)
+
+    def close(self) -> None:
+        if "journal" in self.__dict__:
+            self.journal.close()

@@ -1,0 +1,131 @@
+"""``rituals``: the command line. Errors the user can fix are one line on stderr, exit status 2."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from voice.app import App
+from voice.errors import RitualsError
+from voice.matcher import recognize
+from voice.planner import JournalPlanner
+from voice.recorder import JournalRecorder
+from voice.runner import Runner
+from voice.skill import Skill
+from voice.textio import LineSource, MonotonicClock, PrintOutput
+
+
+def _cmd_list(app: App, args: argparse.Namespace) -> int:
+    rituals = list(app.library.rituals.values())
+    if args.json:
+        print(json.dumps([{"id": r.id, "name": r.name, "aliases": list(r.aliases), "description": r.description,
+                           "duration_minutes": r.duration_minutes, "cadence": r.cadence} for r in rituals], indent=2))
+        return 0
+    width = max(len(r.id) for r in rituals)
+    for r in rituals:
+        print(f"{r.id:<{width}}  {r.duration_minutes:>5g} min  {r.cadence:<6}  {r.description}")
+    return 0
+
+
+def _cmd_understand(app: App, args: argparse.Namespace) -> int:
+    match = recognize(args.text, app.catalogue, args.context)
+    if args.json:
+        found = None if match is None else {"intent": match.intent, "slots": match.slots, "score": match.score,
+                                            "phrase": match.phrase}
+        print(json.dumps({"text": args.text, "context": args.context, "match": found}))
+    elif match is None:
+        print("no match")
+    else:
+        slots = "".join(f" {k}={v}" for k, v in match.slots.items())
+        print(f"{match.intent}{slots}  (score {match.score:g}, phrase '{match.phrase}')")
+    return 0
+
+
+def _run_text(app: App, ritual_id: str | None) -> int:
+    journal = app.journal
+    recovered = journal.recover_interrupted()
+    if recovered:
+        print(f"(marked {len(recovered)} unfinished session(s) as interrupted)", file=sys.stderr)
+    clock = MonotonicClock()
+    skill = Skill(app.library, app.names, JournalPlanner(journal, app.library))
+    source = LineSource(sys.stdin, echo_to=None if sys.stdin.isatty() else sys.stdout)
+    output = PrintOutput(sys.stdout, countdown=sys.stdout.isatty())
+    recorder = JournalRecorder(journal, app.names, app.config.store_content, clock.now())
+    runner = Runner(skill, app.catalogue, source, output, clock, recorder)
+    runner.run(ritual_id, until_session_ends=ritual_id is not None)
+    return 0
+
+
+def _cmd_run(app: App, args: argparse.Namespace) -> int:
+    ritual = app.library.find(args.ritual)
+    if not args.text:
+        raise RitualsError("Voice mode needs a microphone: use 'rituals run RITUAL --text' to type instead.")
+    return _run_text(app, ritual.id)
+
+
+def _cmd_chat(app: App, args: argparse.Namespace) -> int:
+    return _run_text(app, None)
+
+
+def _cmd_history(app: App, args: argparse.Namespace) -> int:
+    sessions = app.journal.sessions()
+    if args.json:
+        print(json.dumps([s.to_json() for s in sessions], indent=2))
+        return 0
+    if not sessions:
+        print("No sessions yet. Start one with 'rituals chat' or 'rituals run RITUAL --text'.")
+        return 0
+    for s in sessions:
+        minutes = "" if s.duration is None else f"{s.duration / 60:5.1f} min"
+        local = s.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        print(f"{s.id:>4}  {local}  {s.ritual_id:<28} {minutes:>9}  {s.status:<11} first: {s.first_name}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rituals", description="Spoken rituals of connection, offline.")
+    parser.add_argument("--data-dir", type=Path, help="where the journal lives (default: RITUALS_DATA_DIR "
+                        "or the user data directory)")
+    parser.add_argument("--config", type=Path, help="config file (default: RITUALS_CONFIG or the user "
+                        "config directory's config.toml)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("list", help="the rituals")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_list)
+
+    p = sub.add_parser("run", help="run one ritual")
+    p.add_argument("ritual", help="ritual id or name, e.g. six_second_kiss or 'check in'")
+    p.add_argument("--text", action="store_true", help="type instead of speaking")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("chat", help="talk to the skill by typing (e.g. \"let's check in\")")
+    p.set_defaults(func=_cmd_chat)
+
+    p = sub.add_parser("history", help="past sessions")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_history)
+
+    p = sub.add_parser("understand", help="show how a sentence is understood")
+    p.add_argument("text")
+    p.add_argument("--context", choices=("idle", "turn"), default="idle")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_understand)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    app = App(args.config, args.data_dir)
+    try:
+        return int(args.func(app, args))
+    except RitualsError as exc:
+        print(f"rituals: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\nrituals: stopped.", file=sys.stderr)
+        return 130
+    finally:
+        app.close()

@@ -1,0 +1,272 @@
+"""The session journal: SQLite (standard library) in the data directory.
+
+WAL mode, one transaction per write and ``synchronous=FULL``, so a killed process loses nothing it
+had written. The schema is versioned with ``PRAGMA user_version`` and migrated forward in order.
+Times are stored as ISO 8601 UTC text with milliseconds; events also keep their offset in seconds
+from the session's start on the driver's clock (exact for timers).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from voice.errors import JournalError
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: sessions and their events
+    """
+    CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        ritual_id TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        status TEXT NOT NULL CHECK (status IN ('open', 'completed', 'stopped', 'interrupted')),
+        first_partner INTEGER NOT NULL CHECK (first_partner IN (0, 1)),
+        first_name TEXT NOT NULL DEFAULT '',
+        pid INTEGER,
+        host TEXT
+    );
+    CREATE INDEX sessions_ritual ON sessions (ritual_id, started_at);
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        at TEXT NOT NULL,
+        offset_s REAL NOT NULL,
+        kind TEXT NOT NULL,
+        data TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX events_session ON events (session_id, id);
+    """,
+)
+
+STATUSES = ("completed", "stopped", "interrupted")
+
+
+def iso(moment: datetime) -> str:
+    """UTC ISO 8601 with milliseconds, the journal's one time format."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """One ritual session as journaled."""
+
+    id: int
+    ritual_id: str
+    started_at: datetime
+    ended_at: datetime | None
+    status: str
+    """``open`` while running, then ``completed``, ``stopped`` or ``interrupted``."""
+    first_partner: int
+    first_name: str
+
+    @property
+    def duration(self) -> float | None:
+        """Seconds from start to end, when it ended."""
+        return (self.ended_at - self.started_at).total_seconds() if self.ended_at else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "ritual": self.ritual_id, "started_at": iso(self.started_at),
+                "ended_at": iso(self.ended_at) if self.ended_at else None, "status": self.status,
+                "first_partner": self.first_partner, "first_name": self.first_name,
+                "duration_s": None if self.duration is None else round(self.duration, 3)}
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One timestamped event of a session."""
+
+    id: int
+    session_id: int
+    at: datetime
+    offset_s: float
+    kind: str
+    data: dict[str, Any]
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Journal:
+    """The couple's journal; open with ``Journal.open(path)``, close with ``close()``."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path) -> Journal:
+        """Open (creating it, owner-only) and migrate; damaged or locked files raise ``JournalError``."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists():
+                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+            db = sqlite3.connect(path, timeout=3.0, isolation_level=None, check_same_thread=False)
+        except OSError as exc:
+            raise JournalError(f"Cannot create the journal at {path} ({exc.strerror}): "
+                               "choose a writable --data-dir.") from exc
+        except sqlite3.Error as exc:
+            raise JournalError(f"Cannot open the journal at {path} ({exc}): check the file's permissions.") from exc
+        journal = cls(db, path)
+        try:
+            db.execute("PRAGMA foreign_keys = ON")
+            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode != "wal":
+                raise JournalError(f"The journal at {path} cannot use WAL mode ({mode}): put the data "
+                                   "directory on a local disk.")
+            db.execute("PRAGMA synchronous = FULL")
+            journal._migrate()
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise journal._translate(exc) from exc
+        return journal
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _translate(self, exc: sqlite3.Error) -> JournalError:
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            return JournalError(f"The journal at {self.path} is in use by another program: close the other "
+                                "'rituals' and try again.")
+        if "not a database" in text or "malformed" in text or "corrupt" in text:
+            return JournalError(f"The journal at {self.path} is damaged: move it aside (it is kept as it is) "
+                                "and start again, or restore a backup with 'rituals import'.")
+        if "readonly" in text:
+            return JournalError(f"The journal at {self.path} is read-only: fix its permissions or choose "
+                                "another --data-dir.")
+        return JournalError(f"The journal at {self.path} failed ({text}).")
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise self._translate(exc) from exc
+
+    def _read(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        try:
+            cursor = self._db.execute(sql, args)
+            return cursor.fetchall()
+        except sqlite3.Error as exc:
+            raise self._translate(exc) from exc
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise JournalError(f"The journal at {self.path} was written by a newer spoken-rituals "
+                               f"(schema {version}): upgrade this one.")
+        for number in range(version, len(MIGRATIONS)):
+            with self._write() as db:
+                for statement in MIGRATIONS[number].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number + 1}")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._read("PRAGMA user_version")[0][0])
+
+    # ---- writing ---------------------------------------------------------------------------------
+
+    def begin(self, ritual_id: str, first_partner: int, first_name: str, started_at: datetime) -> int:
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO sessions (ritual_id, started_at, status, first_partner, first_name, pid, host)"
+                " VALUES (?, ?, 'open', ?, ?, ?, ?)",
+                (ritual_id, iso(started_at), first_partner, first_name, os.getpid(), socket.gethostname()))
+            return int(cursor.lastrowid or 0)
+
+    def event(self, session_id: int, at: datetime, offset_s: float, kind: str, data: dict[str, Any]) -> None:
+        with self._write() as db:
+            db.execute("INSERT INTO events (session_id, at, offset_s, kind, data) VALUES (?, ?, ?, ?, ?)",
+                       (session_id, iso(at), round(offset_s, 6), kind, json.dumps(data, sort_keys=True)))
+
+    def end(self, session_id: int, status: str, ended_at: datetime) -> None:
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        with self._write() as db:
+            db.execute("UPDATE sessions SET status = ?, ended_at = ? WHERE id = ? AND status = 'open'",
+                       (status, iso(ended_at), session_id))
+
+    def recover_interrupted(self) -> list[int]:
+        """Mark sessions left open by a crashed process as ``interrupted``; returns their ids.
+
+        A session still open in a live process on this host (a running ``rituals listen`` seen by
+        ``rituals history``) is left alone.
+        """
+        host = socket.gethostname()
+        stale = [row[0] for row in self._read("SELECT id, pid, host FROM sessions WHERE status = 'open'")
+                 if row[2] != host or row[1] is None or row[1] == os.getpid() or not _pid_alive(row[1])]
+        for session_id in stale:
+            last = self._read("SELECT MAX(at) FROM events WHERE session_id = ?", (session_id,))[0][0]
+            with self._write() as db:
+                db.execute("UPDATE sessions SET status = 'interrupted', ended_at = COALESCE(?, started_at) "
+                           "WHERE id = ? AND status = 'open'", (last, session_id))
+        return stale
+
+    # ---- reading ---------------------------------------------------------------------------------
+
+    def sessions(self, ritual_id: str | None = None, since: datetime | None = None) -> list[SessionRow]:
+        sql = "SELECT id, ritual_id, started_at, ended_at, status, first_partner, first_name FROM sessions"
+        where, args = [], []
+        if ritual_id:
+            where.append("ritual_id = ?")
+            args.append(ritual_id)
+        if since:
+            where.append("started_at >= ?")
+            args.append(iso(since))
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self._read(sql + " ORDER BY started_at, id", tuple(args))
+        return [SessionRow(r[0], r[1], parse_iso(r[2]), parse_iso(r[3]) if r[3] else None, r[4], r[5], r[6])
+                for r in rows]
+
+    def session(self, session_id: int) -> SessionRow | None:
+        found = [s for s in self.sessions() if s.id == session_id]
+        return found[0] if found else None
+
+    def events(self, session_id: int | None = None, kind: str | None = None,
+               ritual_id: str | None = None) -> list[EventRow]:
+        sql = ("SELECT e.id, e.session_id, e.at, e.offset_s, e.kind, e.data FROM events e "
+               "JOIN sessions s ON s.id = e.session_id")
+        where, args = [], []
+        for column, value in (("e.session_id", session_id), ("e.kind", kind), ("s.ritual_id", ritual_id)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(value)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self._read(sql + " ORDER BY e.id", tuple(args))
+        return [EventRow(r[0], r[1], parse_iso(r[2]), r[3], r[4], json.loads(r[5])) for r in rows]
+
+    def last_first_partner(self, ritual_id: str) -> int | None:
+        rows = self._read("SELECT first_partner FROM sessions WHERE ritual_id = ? "
+                          "ORDER BY started_at DESC, id DESC LIMIT 1", (ritual_id,))
+        return int(rows[0][0]) if rows else None

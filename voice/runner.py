@@ -1,0 +1,158 @@
+"""The driver loop: input and time in, the skill's actions out, the journal kept.
+
+The runner holds no ritual logic. It waits for the next input (a typed line, a recognised
+utterance, voice activity) or for the skill's next deadline, whichever comes first, understands the
+text with the matcher in the context the skill last asked for, and hands every action to the output
+and the journal. Text, microphone and WAV drivers differ only in the source, output and clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from intents import Catalogue
+from voice.events import Action, Activity, EndSession, Heard, Listen, ListenContext, Log, OutputDone, Tick
+from voice.matcher import MatchSettings, recognize
+from voice.recorder import JournalRecorder
+from voice.skill import Skill
+
+
+class Clock(Protocol):
+    def now(self) -> float:
+        """Seconds on a monotonic clock."""
+        ...
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """Someone finished saying (or typing) ``text``."""
+
+    text: str
+    alternatives: tuple[str, ...] = ()
+    """Other hypotheses of the recogniser, best first; each is verified by the matcher."""
+
+
+@dataclass(frozen=True)
+class VoiceActivity:
+    """Speech has started or goes on (not yet a finished utterance)."""
+
+
+@dataclass(frozen=True)
+class EndOfInput:
+    """The input has ended (end of piped text or of a WAV file): from now on the room is silent."""
+
+
+@dataclass(frozen=True)
+class Wake:
+    """Something changed in the output (a line finished playing); nothing was heard."""
+
+
+InputItem = Utterance | VoiceActivity | EndOfInput | Wake
+
+
+class Source(Protocol):
+    def get(self, timeout: float | None) -> InputItem | None:
+        """The next input, or ``None`` when ``timeout`` seconds passed without one."""
+        ...
+
+
+class Output(Protocol):
+    def perform(self, action: Action, now: float) -> None:
+        """Say, chime, stop talking, show a timer..."""
+        ...
+
+    def completed(self) -> int:
+        """How many ``Say``/``Chime`` actions have finished (or been cut off) so far."""
+        ...
+
+    def refresh_at(self) -> float | None:
+        """When the output wants to redraw something (a countdown), if ever."""
+        ...
+
+    def refresh(self, now: float) -> None:
+        ...
+
+
+class Runner:
+    """Drives one ``Skill`` until the ritual (or the input) ends."""
+
+    def __init__(self, skill: Skill, catalogue: Catalogue, source: Source, output: Output, clock: Clock,
+                 recorder: JournalRecorder, match_settings: MatchSettings | None = None) -> None:
+        self.skill = skill
+        self.catalogue = catalogue
+        self.source = source
+        self.output = output
+        self.clock = clock
+        self.recorder = recorder
+        self.match_settings = match_settings or MatchSettings()
+        self.context: ListenContext = "idle"
+        self.input_ended = False
+        self.sessions_ended = 0
+        self._reported = 0
+
+    def run(self, ritual_id: str | None = None, until_session_ends: bool = False) -> None:
+        """Run the skill (starting ``ritual_id`` at once if given).
+
+        Returns when a session ended and ``until_session_ends`` is set, or when the input has ended
+        and no ritual is running. Any exception from a device closes an open session as
+        ``interrupted`` before it propagates: the journal never keeps a half-open session.
+        """
+        try:
+            now = self.clock.now()
+            self._perform(self.skill.begin(), now)
+            if ritual_id:
+                self._perform(self.skill.start_ritual(ritual_id, now), now)
+            while not self._finished(until_session_ends):
+                self._step()
+        except KeyboardInterrupt:
+            self.recorder.interrupt(self.clock.now(), "stopped")  # Ctrl-C is the user's "stop"
+            raise
+        except BaseException:
+            self.recorder.interrupt(self.clock.now())
+            raise
+
+    def _finished(self, until_session_ends: bool) -> bool:
+        if until_session_ends and self.sessions_ended:
+            return True
+        return self.input_ended and not self.skill.busy
+
+    def _step(self) -> None:
+        now = self.clock.now()
+        wake = [t for t in (self.skill.next_deadline(), self.output.refresh_at()) if t is not None]
+        item = self.source.get(None if not wake else max(0.0, min(wake) - now))
+        now = self.clock.now()
+        if isinstance(item, EndOfInput):
+            self.input_ended = True
+        elif isinstance(item, VoiceActivity):
+            self._perform(self.skill.handle(Activity(now)), now)
+        elif isinstance(item, Utterance):
+            self._heard(item, now)
+        self.output.refresh(now)
+        self._perform(self.skill.handle(Tick(now)), now)
+
+    def _heard(self, item: Utterance, now: float) -> None:
+        match = None
+        for text in (item.text, *item.alternatives):
+            match = recognize(text, self.catalogue, self.context, self.match_settings)
+            if match is not None:
+                break
+        data: dict[str, object] = {"intent": match.intent if match else None, "context": self.context,
+                                   "score": match.score if match else None, "text": item.text}
+        self.recorder.record(Log(now, "heard", data))
+        self._perform(self.skill.handle(Heard(now, match, item.text)), now)
+
+    def _perform(self, actions: list[Action], now: float) -> None:
+        while actions:
+            for action in actions:
+                if isinstance(action, Listen):
+                    self.context = action.context
+                self.output.perform(action, now)
+                self.recorder.record(action)
+                if isinstance(action, EndSession):
+                    self.sessions_ended += 1
+            actions = []
+            done = self.output.completed()
+            if done > self._reported:  # outputs that finish at once (text) are reported at once
+                self._reported = done
+                actions = self.skill.handle(OutputDone(now, done))

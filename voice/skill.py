@@ -1,0 +1,113 @@
+"""The skill between rituals: idle listening, starting rituals, help and lists; pure like the engine.
+
+It wraps one ``RitualEngine`` at a time. What it needs from the journal (who went first last time,
+which questions were asked before) comes through an injected ``SessionPlanner``, so tests plan with
+a plain function and the device plans from SQLite.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from prompts import RitualLibrary
+from voice.engine import EngineSettings, RitualEngine
+from voice.events import Action, BeginSession, Chime, Event, Heard, Listen, Say
+
+
+@dataclass(frozen=True)
+class SessionPlan:
+    """What a new session of a ritual needs to know about earlier ones."""
+
+    first: int
+    """Index (0/1) of the partner who goes first this time (alternates by session)."""
+    asked: Mapping[str, set[str]]
+    """Deck name -> questions already asked in earlier sessions."""
+
+
+SessionPlanner = Callable[[str], SessionPlan]
+
+
+def first_session_plan(ritual_id: str) -> SessionPlan:
+    """The plan for a couple with no journal: partner one starts, nothing asked yet."""
+    return SessionPlan(0, {})
+
+
+class Skill:
+    """Idle loop + the current ritual; ``handle(event)`` -> actions."""
+
+    def __init__(self, library: RitualLibrary, names: tuple[str, str],
+                 planner: SessionPlanner = first_session_plan, rng: random.Random | None = None,
+                 settings: EngineSettings | None = None) -> None:
+        self.library = library
+        self.names = names
+        self.planner = planner
+        self.rng = rng or random.Random()
+        self.settings = settings or EngineSettings()
+        self.engine: RitualEngine | None = None
+        self._reprompted = False
+        self._outputs_emitted = 0
+
+    @property
+    def busy(self) -> bool:
+        """A ritual is running."""
+        return self.engine is not None and not self.engine.ended
+
+    def next_deadline(self) -> float | None:
+        return self.engine.next_deadline() if self.busy and self.engine else None
+
+    def begin(self) -> list[Action]:
+        """Actions when the device becomes ready to listen."""
+        return [Listen("idle")]
+
+    def start_ritual(self, ritual_id: str, now: float) -> list[Action]:
+        """Start ``ritual_id`` (by voice or ``rituals run``)."""
+        plan = self.planner(ritual_id)
+        ritual = self.library.get(ritual_id)
+        self.engine = RitualEngine(ritual, self.library.system, self.names, plan.first, plan.asked,
+                                   self.rng, self.settings, outputs_before=self._outputs_emitted)
+        out: list[Action] = [BeginSession(now, ritual_id, plan.first)]
+        out += self._track(self.engine.start(now))
+        return out
+
+    def handle(self, event: Event) -> list[Action]:
+        if self.busy and self.engine is not None:
+            out = self._track(self.engine.handle(event))
+            if not self.busy:
+                out.append(Listen("idle"))
+            return out
+        if isinstance(event, Heard):
+            return self._idle_heard(event)
+        return []
+
+    def _track(self, actions: list[Action]) -> list[Action]:
+        self._outputs_emitted += sum(1 for a in actions if isinstance(a, (Say, Chime)))
+        return actions
+
+    def _say(self, text: str) -> list[Action]:
+        self._outputs_emitted += 1
+        return [Say(text, "reply")]
+
+    def _idle_heard(self, event: Heard) -> list[Action]:
+        system = self.library.system
+        match = event.match
+        if match is None:
+            # One reprompt, then quiet: in a living room most speech is not for the device.
+            if self._reprompted:
+                return []
+            self._reprompted = True
+            return self._say(system.get("not_understood_idle"))
+        self._reprompted = False
+        out: list[Action] = []
+        if match.intent == "start_ritual":
+            return out + self.start_ritual(match.slots["ritual"], event.now)
+        if match.intent == "list_rituals":
+            names = ", ".join(r.name for r in self.library.rituals.values())
+            return out + self._say(system.get("list_rituals", names=names))
+        if match.intent == "help":
+            return out + self._say(system.get("help_idle"))
+        if match.intent in ("stop", "pause", "resume", "skip", "repeat", "time_left"):
+            return out + self._say(system.get("nothing_running"))
+        return out  # a stray yes/no between rituals needs no answer
+
