@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -118,8 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    app = App(args.config, args.data_dir)
+    prompts_dir = os.environ.get("RITUALS_PROMPTS_DIR")
+    app = App(args.config, args.data_dir, Path(prompts_dir) if prompts_dir else None)
     try:
+        app.config  # a broken config is reported by every command, not only by those that use it
         return int(args.func(app, args))
     except RitualsError as exc:
         print(f"rituals: {exc}", file=sys.stderr)

@@ -225,6 +225,7 @@ class RitualEngine(CommandsMixin):
         s.phase, s.failures = "ask", 0
         s.silence_at = now + self.settings.ask_seconds
         self._listen(out, "idle")
+        out.append(Log(now, "ask_start", {"index": s.index}))
 
     def _ran(self, at: float) -> float:
         """How long the current timer or turn has run, pauses left out."""

@@ -143,7 +143,8 @@ class Runner:
         self._perform(self.skill.handle(Heard(now, match, item.text)), now)
 
     def _perform(self, actions: list[Action], now: float) -> None:
-        while actions:
+        # Terminates: each pass either reports newly finished outputs (a growing count) or returns.
+        while True:
             for action in actions:
                 if isinstance(action, Listen):
                     self.context = action.context
@@ -151,8 +152,8 @@ class Runner:
                 self.recorder.record(action)
                 if isinstance(action, EndSession):
                     self.sessions_ended += 1
-            actions = []
             done = self.output.completed()
-            if done > self._reported:  # outputs that finish at once (text) are reported at once
-                self._reported = done
-                actions = self.skill.handle(OutputDone(now, done))
+            if done <= self._reported:
+                return
+            self._reported = done
+            actions = self.skill.handle(OutputDone(now, done))

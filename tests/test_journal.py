@@ -1,0 +1,141 @@
+"""The journal: WAL, migrations, durability across a kill, crash recovery, damaged files."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from voice.errors import JournalError
+from voice.journal import MIGRATIONS, Journal
+
+from conftest import ScriptedCouple
+
+T0 = datetime(2026, 11, 20, 21, 0, tzinfo=timezone.utc)
+
+
+def _rituals(*args: str, data_dir: Path, stdin=None, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "voice", "--data-dir", str(data_dir), *args],
+                          input=stdin, capture_output=True, text=True, timeout=60, **kw)
+
+
+def test_journal_is_wal_versioned_and_owner_only(journal):
+    assert journal.schema_version == len(MIGRATIONS)
+    mode = journal._db.execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"
+    assert oct(journal.path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_session_and_events_round_trip(journal):
+    sid = journal.begin("six_second_kiss", 1, "Sam", T0)
+    journal.event(sid, T0, 0.0, "timer_start", {"seconds": 6})
+    journal.end(sid, "completed", T0.replace(second=8))
+    [session] = journal.sessions()
+    assert (session.ritual_id, session.status, session.first_partner, session.duration) == (
+        "six_second_kiss", "completed", 1, 8.0)
+    assert [(e.kind, e.data) for e in journal.events(sid)] == [("timer_start", {"seconds": 6})]
+
+
+def test_spoken_content_is_stored_only_when_the_config_says_so(make_world):
+    from voice.runner import Utterance
+    script = [(0.0, Utterance("let's check in"))]
+    world = make_world(script, respond=ScriptedCouple(), store_content=False)
+    world.runner.run()
+    heard = [e.data for e in world.journal.events(kind="heard")]
+    assert heard and all("text" not in d for d in heard)
+    world = make_world(script, respond=ScriptedCouple(), store_content=True)
+    world.runner.run()
+    texts = [e.data.get("text") for e in world.journal.events(kind="heard")]
+    assert "it was a good day really" in texts
+
+
+def test_a_killed_process_leaves_an_interrupted_session_and_earlier_sessions_intact(tmp_path):
+    done = _rituals("run", "six_second_kiss", "--text", data_dir=tmp_path, stdin="")
+    assert done.returncode == 0, done.stderr
+    # A long ritual with stdin held open (the room is quiet, nothing ends it), then SIGKILL.
+    proc = subprocess.Popen([sys.executable, "-m", "voice", "--data-dir", str(tmp_path), "run", "morning_coffee",
+                             "--text"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    db = tmp_path / "journal.sqlite3"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        rows = sqlite3.connect(db).execute(
+            "SELECT COUNT(*) FROM events e JOIN sessions s ON s.id = e.session_id "
+            "WHERE s.ritual_id = 'morning_coffee' AND e.kind = 'timer_start'").fetchone()
+        if rows[0]:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    journal = Journal.open(db)
+    assert [s.status for s in journal.sessions()] == ["completed", "open"]
+    assert journal.recover_interrupted() == [2]
+    kiss, coffee = journal.sessions()
+    assert (kiss.ritual_id, kiss.status) == ("six_second_kiss", "completed")
+    assert coffee.status == "interrupted" and coffee.ended_at is not None
+    kinds = [e.kind for e in journal.events(coffee.id)]
+    assert "timer_start" in kinds                     # what was written before the kill survived
+    assert len(journal.events(kiss.id)) > 5
+    journal.close()
+
+
+def test_an_open_session_of_a_live_process_is_not_marked_interrupted(journal):
+    journal.begin("six_second_kiss", 0, "Alex", T0)       # open, owned by this (live) process
+    journal._db.execute("UPDATE sessions SET pid = ?", (os.getppid(),))
+    assert journal.recover_interrupted() == []
+
+
+def test_interrupted_driver_closes_its_session(make_world):
+    from voice.runner import Utterance
+
+    class DeviceUnplugged(RuntimeError):
+        pass
+
+    def unplug(action, now):
+        from voice.events import Log
+        if isinstance(action, Log) and action.kind == "turn_start":
+            raise DeviceUnplugged("microphone gone")
+        return []
+
+    world = make_world([(0.0, Utterance("let's check in"))], respond=unplug)
+    with pytest.raises(DeviceUnplugged):
+        world.runner.run()
+    assert world.journal.sessions()[-1].status == "interrupted"
+
+
+def test_a_damaged_journal_gives_one_line_and_is_left_untouched(tmp_path):
+    db = tmp_path / "journal.sqlite3"
+    db.write_bytes(b"this is not a database, it is a shopping list\n" * 100)
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    result = _rituals("history", data_dir=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "damaged" in result.stderr and "Traceback" not in result.stderr
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
+def test_a_locked_journal_gives_one_line(tmp_path):
+    Journal.open(tmp_path / "journal.sqlite3").close()
+    holder = sqlite3.connect(tmp_path / "journal.sqlite3", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = _rituals("run", "six_second_kiss", "--text", data_dir=tmp_path, stdin="")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.returncode == 2
+    assert "in use by another program" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_a_newer_schema_is_refused_not_downgraded(tmp_path):
+    db = tmp_path / "journal.sqlite3"
+    Journal.open(db).close()
+    sqlite3.connect(db).execute("PRAGMA user_version = 99")
+    with pytest.raises(JournalError, match="newer spoken-rituals"):
+        Journal.open(db)

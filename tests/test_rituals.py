@@ -1,0 +1,119 @@
+"""Every ritual file loads, follows the brief, and runs to completion under a scripted couple."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from prompts import DATA_DIR, load_library
+from prompts.schema import AskStep, ChimeStep, SayStep, TimerStep, TurnStep
+from voice.errors import DataFileError, UnknownRitualError
+
+from conftest import ScriptedCouple
+
+REQUIRED = ["six_second_kiss", "bedtime_check_in", "appreciation_round", "morning_coffee", "weekly_check_in",
+            "deeper_questions", "active_listening", "stress_reducing_conversation", "tech_free_time",
+            "love_story", "reunion_greeting", "undivided_attention"]
+
+
+def test_every_required_ritual_is_shipped(library):
+    assert set(REQUIRED) <= set(library.rituals)
+
+
+@pytest.mark.parametrize("ritual_id", REQUIRED)
+def test_ritual_runs_to_completion_under_a_scripted_couple(make_world, ritual_id):
+    couple = ScriptedCouple()
+    world = make_world(respond=couple)
+    world.runner.run(ritual_id, until_session_ends=True)
+    session = world.journal.sessions()[-1]
+    assert (session.ritual_id, session.status) == (ritual_id, "completed")
+    ritual = world.runner.skill.library.get(ritual_id)
+    turns = [s for s in ritual.steps if isinstance(s, TurnStep)]
+    assert couple.turns == len(turns)
+    ends = world.logs("turn_end")
+    assert all(e.data["ended_by"] == "done" for e in ends)
+    said = " ".join(world.room.said())
+    assert "{" not in said and "}" not in said                # every placeholder was filled
+    timers = [s.seconds for s in ritual.steps if isinstance(s, TimerStep)]
+    assert [e.data["seconds"] for e in world.logs("timer_end")] == timers
+
+
+def test_shape_of_the_core_rituals(library):
+    kiss = library.get("six_second_kiss").steps
+    assert [type(s) for s in kiss] == [SayStep, TimerStep, ChimeStep, SayStep] and kiss[1].seconds == 6
+    check_in = [s for s in library.get("bedtime_check_in").steps if isinstance(s, TurnStep)]
+    assert [s.who for s in check_in] == ["first", "first", "second", "second"]
+    rounds = [s for s in library.get("appreciation_round").steps if isinstance(s, TurnStep)]
+    assert [s.who for s in rounds] == ["first", "second"] * 3
+    assert any(isinstance(s, AskStep) for s in library.get("appreciation_round").steps)
+    assert len(library.get("deeper_questions").decks["open"]) >= 30
+    assert "What can I do to make you feel loved this coming week?" in library.get("weekly_check_in").steps[-2].prompt
+    coffee = [s for s in library.get("morning_coffee").steps if isinstance(s, TimerStep)][0]
+    assert coffee.seconds == 600 and coffee.last_minute
+    assert [s.seconds for s in library.get("reunion_greeting").steps if isinstance(s, TimerStep)] == [20]
+    assert [s.seconds for s in library.get("tech_free_time").steps if isinstance(s, TimerStep)] == [1800]
+    assert [s.seconds for s in library.get("undivided_attention").steps if isinstance(s, TimerStep)] == [1200]
+    stress = [s for s in library.get("stress_reducing_conversation").steps if isinstance(s, TurnStep)]
+    assert [s.max_seconds for s in stress] == [600, 600]
+
+
+def test_unknown_ritual_name_suggests_the_closest(library):
+    with pytest.raises(UnknownRitualError) as err:
+        library.find("six secnd kis")
+    assert err.value.suggestions[0] == "six_second_kiss"
+    assert library.find("Let's Check-In".replace("Let's ", "")).id == "bedtime_check_in"
+
+
+def _copy_data(tmp_path: Path) -> Path:
+    target = tmp_path / "prompts"
+    shutil.copytree(DATA_DIR, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return target
+
+
+BROKEN = [
+    ("timer: {seconds: 6, silent: true}", "timer: {seconds: -6, silent: true}", 9,
+     "steps[1].timer.seconds: must be a number greater than 0"),
+    ("timer: {seconds: 6, silent: true}", "timr: {seconds: 6}", 9, "unknown step 'timr'"),
+    ("chime: end", "chime: gong", 10, "chime: must be one of end, soft, start"),
+    ("cadence: daily", "cadence: hourly", 6, "cadence: must be 'daily' or 'weekly'"),
+    ('say: "Six seconds. Nice."', 'say: "Six seconds, {frist}."', 11, "unknown placeholder {frist}"),
+    ("  - chime: end", "  - chime: end: loud", 10, "invalid YAML: mapping values are not allowed here"),
+    ("name: six second kiss", "name: six second kiss\nname: kiss", 3, "invalid YAML: duplicate key 'name'"),
+]
+
+
+@pytest.mark.parametrize("old,new,line,message", BROKEN)
+def test_malformed_ritual_file_names_file_line_and_field(tmp_path, old, new, line, message):
+    data = _copy_data(tmp_path)
+    path = data / "rituals" / "six_second_kiss.yaml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(DataFileError) as err:
+        load_library(data)
+    assert f"six_second_kiss.yaml:{line}" in str(err.value)
+    assert message in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_a_new_ritual_file_is_startable_by_voice_with_no_code_change(tmp_path):
+    from intents import load_catalogue
+    from voice.matcher import recognize
+    data = _copy_data(tmp_path)
+    (data / "rituals" / "gratitude_walk.yaml").write_text(
+        "id: gratitude_walk\nname: gratitude walk\naliases: [evening walk]\ndescription: Walk and say thanks.\n"
+        "duration_minutes: 20\ncadence: daily\nsteps:\n  - say: \"Off you go, {first} and {second}.\"\n")
+    library = load_library(data)
+    catalogue = load_catalogue({n: r.id for r in library.rituals.values() for n in r.spoken_names})
+    match = recognize("let's do the evening walk", catalogue)
+    assert match is not None and match.slots == {"ritual": "gratitude_walk"}
+
+
+def test_two_rituals_cannot_share_a_name(tmp_path):
+    data = _copy_data(tmp_path)
+    path = data / "rituals" / "reunion_greeting.yaml"
+    path.write_text(path.read_text().replace("aliases: [reunion,", "aliases: [kiss, reunion,"))
+    with pytest.raises(DataFileError, match="name 'kiss' is already used by ritual"):
+        load_library(data)

@@ -1,0 +1,130 @@
+"""A virtual room on a virtual clock: scripted speech in, a fake voice out, no sleeping.
+
+Tests, the demo's planning and the evaluation use it to drive the real runner, skill and journal
+deterministically. The fake voice takes exactly ``seconds_per_char`` per character of text (like
+piper's tiny test voice), so tests can assert exact times.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from voice.events import Action, Chime, Say, StopOutput
+from voice.runner import EndOfInput, InputItem, Wake
+
+
+class VirtualClock:
+    """A clock that moves only when told to."""
+
+    def __init__(self, start: float = 0.0) -> None:
+        self.t = start
+
+    def now(self) -> float:
+        return self.t
+
+
+class DeadlockError(RuntimeError):
+    """The runner waited forever: nothing scheduled and no deadline (a bug in the skill)."""
+
+
+@dataclass(frozen=True)
+class Performed:
+    """An action the room saw, and when."""
+
+    at: float
+    action: Action
+
+
+Responder = Callable[[Action, float], Iterable[tuple[float, InputItem]]]
+"""Called with each action; returns (delay, input) pairs to schedule: the couple's reactions."""
+
+
+class VirtualRoom:
+    """Both the runner's ``Source`` and its ``Output``."""
+
+    def __init__(self, clock: VirtualClock, script: Iterable[tuple[float, InputItem]] = (),
+                 respond: Responder | None = None, seconds_per_char: float = 0.05,
+                 chime_seconds: float = 0.8, end_input: bool = True, limit: float = 24 * 3600) -> None:
+        self.clock = clock
+        self.respond = respond
+        self.seconds_per_char = seconds_per_char
+        self.chime_seconds = chime_seconds
+        self.limit = limit
+        self.log: list[Performed] = []
+        self._order = itertools.count()
+        self._inputs: list[tuple[float, int, InputItem]] = []
+        for at, item in script:
+            self.schedule(at, item)
+        if end_input:
+            self.schedule(max((t for t, _ in script), default=0.0) + 1e-3, EndOfInput())
+        self._playing: list[float] = []  # finish times of outputs not yet finished
+        self._finished = 0
+        self._busy_until = 0.0
+
+    def schedule(self, at: float, item: InputItem) -> None:
+        heapq.heappush(self._inputs, (at, next(self._order), item))
+
+    # ---- output ---------------------------------------------------------------------------------
+
+    def perform(self, action: Action, now: float) -> None:
+        self.log.append(Performed(now, action))
+        if isinstance(action, (Say, Chime)):
+            length = self.chime_seconds if isinstance(action, Chime) else len(action.text) * self.seconds_per_char
+            start = max(now, self._busy_until)
+            self._busy_until = start + length
+            self._playing.append(self._busy_until)
+        elif isinstance(action, StopOutput):
+            self._finished += len(self._playing)
+            self._playing.clear()
+            self._busy_until = now
+        if self.respond is not None:
+            for delay, item in self.respond(action, now):
+                self.schedule(now + delay, item)
+
+    def completed(self) -> int:
+        now = self.clock.now()
+        done = [t for t in self._playing if t <= now]
+        if done:
+            self._finished += len(done)
+            self._playing = [t for t in self._playing if t > now]
+        return self._finished
+
+    def refresh_at(self) -> float | None:
+        return None
+
+    def refresh(self, now: float) -> None:
+        return None
+
+    # ---- input ----------------------------------------------------------------------------------
+
+    def get(self, timeout: float | None) -> InputItem | None:
+        now = self.clock.now()
+        candidates = []
+        if self._inputs:
+            candidates.append(self._inputs[0][0])
+        if self._playing:
+            candidates.append(min(self._playing))
+        wake = min(candidates) if candidates else None
+        if timeout is None and wake is None:
+            raise DeadlockError(f"nothing will ever happen at t={now:.3f}")
+        until = now + timeout if timeout is not None else float("inf")
+        if wake is None or wake > until:
+            self._advance(until)
+            return None
+        self._advance(max(now, wake))
+        if self._playing and min(self._playing) <= self.clock.now():
+            return Wake()
+        return heapq.heappop(self._inputs)[2]
+
+    def _advance(self, to: float) -> None:
+        if to > self.limit:
+            raise DeadlockError(f"the session ran past {self.limit} s of virtual time")
+        self.clock.t = max(self.clock.t, to)
+
+    # ---- reading the log ------------------------------------------------------------------------
+
+    def said(self) -> list[str]:
+        return [p.action.text for p in self.log if isinstance(p.action, Say)]
