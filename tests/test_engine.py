@@ -44,7 +44,6 @@ def test_two_second_pause_in_the_middle_keeps_six_seconds_of_timer(library):
     engine.handle(OutputDone(2.0, n))                    # timer runs from 2.0
     paused = engine.handle(_heard(5.0, "pause"))        # 3 s in, 3 s left
     assert _log(paused, "pause")[0].data["remaining"] == 3.0
-    assert engine.next_deadline() is None                # nothing runs while paused
     assert engine.handle(Tick(100.0)) == []              # time passing while paused changes nothing
     engine.handle(_heard(7.0, "resume"))                # paused for 2 s
     assert engine.next_deadline() == pytest.approx(10.0)
@@ -220,3 +219,14 @@ def test_scripted_piped_text_through_the_runner_completes_the_kiss(make_world):
     assert isinstance(world.logs()[-1], Log)
     shown = [p.action for p in world.room.log if isinstance(p.action, TimerShown)]
     assert shown[0].remaining == 6.0 and shown[0].silent
+
+
+def test_a_forgotten_pause_ends_the_ritual_kindly_instead_of_hanging(library):
+    engine = _engine(library, "six_second_kiss")
+    n = _outputs(engine.start(0.0))
+    engine.handle(OutputDone(2.0, n))
+    engine.handle(_heard(3.0, "pause"))
+    assert engine.next_deadline() == pytest.approx(3.0 + 1800)
+    acts = engine.handle(Tick(5000.0))
+    assert [a.status for a in acts if isinstance(a, EndSession)] == ["stopped"]
+    assert library.system.get("ended_early") in [a.text for a in acts if isinstance(a, Say)]

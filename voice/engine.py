@@ -26,6 +26,8 @@ class EngineSettings:
 
     ask_seconds: float = 10.0
     """How long a yes/no question waits for an answer before its one reprompt."""
+    pause_limit_seconds: float = 1800.0
+    """A pause longer than this ends the ritual kindly: a forgotten pause must not hang forever."""
 
 
 class RitualEngine(CommandsMixin):
@@ -71,6 +73,8 @@ class RitualEngine(CommandsMixin):
         if s.phase in ("turn", "ask"):
             times = [t for t in (s.deadline, s.silence_at) if t is not None]
             return min(times) if times else None
+        if s.phase == "paused" and s.paused is not None:
+            return s.paused.since + self.settings.pause_limit_seconds
         return None
 
     def handle(self, event: Event) -> list[Action]:
@@ -288,6 +292,9 @@ class RitualEngine(CommandsMixin):
                     self._turn_silence(due, out)
             elif s.phase == "ask":
                 self._ask_failed(due, out)
+            elif s.phase == "paused":
+                self._say(out, self.system.get("ended_early"), "reply")
+                self._finish(due, "stopped", out)
 
     def _turn_silence(self, at: float, out: list[Action]) -> None:
         step = self._step()
