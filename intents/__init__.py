@@ -61,6 +61,10 @@ class Catalogue:
     """Context -> the phrases' texts, in the same order (the matcher's search list, built once)."""
     vocabulary: tuple[str, ...] = ()
     """Every word of every phrase: typos and near-misses are corrected to these before matching."""
+    templates: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    """Context -> (intent, template) pairs, for recognisers whose grammars keep the template structure."""
+    slot_values: dict[str, str] = field(default_factory=dict)
+    """Normalised spoken name -> ritual id: the values of ``{ritual}``."""
 
 
 def _expand(template: str, path: str, line: int) -> list[str]:
@@ -89,6 +93,7 @@ def load_catalogue(ritual_names: dict[str, str], path: Path = DEFAULT_PATH) -> C
     names = {normalize(name): rid for name, rid in ritual_names.items()}
     by_context: dict[str, dict[tuple[str, str, tuple[tuple[str, str], ...]], Phrase]] = {
         c: {} for c in CONTEXTS}
+    templates: dict[str, list[tuple[str, str]]] = {c: [] for c in CONTEXTS}
     intents: LineDict = data["intents"]
     missing = REQUIRED_INTENTS - set(intents)
     if missing:
@@ -109,6 +114,8 @@ def load_catalogue(ritual_names: dict[str, str], path: Path = DEFAULT_PATH) -> C
         for template, t_line in zip(sentences, sentences.item_lines):
             if not isinstance(template, str) or not template.strip():
                 raise DataFileError(p, f"intents.{name}.sentences: each sentence must be text", t_line)
+            for context in contexts:
+                templates[context].append((name, template))
             for raw in _expand(template, p, t_line):
                 if "{ritual}" in raw:
                     if name != "start_ritual":
@@ -129,4 +136,6 @@ def load_catalogue(ritual_names: dict[str, str], path: Path = DEFAULT_PATH) -> C
         frozenset(intents),
         {c: tuple(ph.text for ph in found) for c, found in phrases.items()},
         tuple(sorted({w for found in phrases.values() for ph in found for w in ph.text.split()})),
+        {c: tuple(found) for c, found in templates.items()},
+        names,
     )

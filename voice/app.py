@@ -45,6 +45,11 @@ class App:
         return (self.library.system.get("default_first"), self.library.system.get("default_second"))
 
     @property
+    def config_model(self) -> Path | None:
+        """The config's ``vosk_model``."""
+        return self.config.vosk_model
+
+    @property
     def data_dir(self) -> Path:
         return data_dir(self.config, self.data_dir_override)
 

@@ -114,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--context", choices=("idle", "turn"), default="idle")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_understand)
+    from voice.cli_voice import add_commands
+    add_commands(sub)
     return parser
 
 

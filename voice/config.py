@@ -45,6 +45,8 @@ class Config:
     """Speech recogniser: auto, vosk or pocketsphinx."""
     data_dir: Path | None = None
     """Where the journal lives, when not given by ``--data-dir`` / ``RITUALS_DATA_DIR``."""
+    vosk_model: Path | None = None
+    """A Vosk model folder, when not given by ``--model`` / ``RITUALS_VOSK_MODEL``."""
     path: Path | None = None
     """The file this came from, if any."""
 
@@ -78,8 +80,8 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"{path}: not valid TOML ({exc}): fix that line.") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the config ({exc.__class__.__name__}).") from exc
-    _check(data, {"partners": list, "store_content": bool, "voice": dict, "engine": str, "data_dir": str},
-           "", path)
+    _check(data, {"partners": list, "store_content": bool, "voice": dict, "engine": str, "data_dir": str,
+                  "vosk_model": str}, "", path)
     partners = data.get("partners")
     if partners is not None and (len(partners) != 2 or not all(isinstance(p, str) and p.strip() for p in partners)):
         raise ConfigError(f"{path}: 'partners' must be two names, like partners = [\"Alex\", \"Sam\"].")
@@ -93,7 +95,8 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"{path}: engine must be one of {', '.join(ENGINES)}.")
     return Config(tuple(p.strip() for p in partners) if partners else None,  # type: ignore[arg-type]
                   data.get("store_content", False), settings, engine,
-                  Path(data["data_dir"]).expanduser() if "data_dir" in data else None, path)
+                  Path(data["data_dir"]).expanduser() if "data_dir" in data else None,
+                  Path(data["vosk_model"]).expanduser() if "vosk_model" in data else None, path)
 
 
 def data_dir(config: Config, override: Path | None = None) -> Path:

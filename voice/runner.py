@@ -8,11 +8,13 @@ and the journal. Text, microphone and WAV drivers differ only in the source, out
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Protocol
 
 from intents import Catalogue
-from voice.events import Action, Activity, EndSession, Heard, Listen, ListenContext, Log, OutputDone, Tick
+from voice.events import (Action, Activity, Chime, EndSession, Heard, Listen, ListenContext, Log, OutputDone, Say,
+                          Tick)
 from voice.matcher import MatchSettings, recognize
 from voice.recorder import JournalRecorder
 from voice.skill import Skill
@@ -30,7 +32,12 @@ class Utterance:
 
     text: str
     alternatives: tuple[str, ...] = ()
-    """Other hypotheses of the recogniser, best first; each is verified by the matcher."""
+    """Other hypotheses of the recogniser, best first (logged; only ``text`` is acted on, since
+    trying lower-ranked guesses until one matches would turn noise into commands)."""
+    speech_end: float | None = None
+    """When the speech itself ended (before the trailing silence), for latency measurements."""
+    detail: dict[str, object] = field(default_factory=dict)
+    """The recogniser's evidence, for evaluation."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +85,9 @@ class Runner:
     """Drives one ``Skill`` until the ritual (or the input) ends."""
 
     def __init__(self, skill: Skill, catalogue: Catalogue, source: Source, output: Output, clock: Clock,
-                 recorder: JournalRecorder, match_settings: MatchSettings | None = None) -> None:
+                 recorder: JournalRecorder, match_settings: MatchSettings | None = None,
+                 trace: Callable[[float, str], None] | None = None) -> None:
+        """``trace``: told (time, line) of everything heard and said, for people watching."""
         self.skill = skill
         self.catalogue = catalogue
         self.source = source
@@ -86,6 +95,7 @@ class Runner:
         self.clock = clock
         self.recorder = recorder
         self.match_settings = match_settings or MatchSettings()
+        self.trace = trace
         self.context: ListenContext = "idle"
         self.input_ended = False
         self.sessions_ended = 0
@@ -132,14 +142,13 @@ class Runner:
         self._perform(self.skill.handle(Tick(now)), now)
 
     def _heard(self, item: Utterance, now: float) -> None:
-        match = None
-        for text in (item.text, *item.alternatives):
-            match = recognize(text, self.catalogue, self.context, self.match_settings)
-            if match is not None:
-                break
+        match = recognize(item.text, self.catalogue, self.context, self.match_settings) if item.text else None
         data: dict[str, object] = {"intent": match.intent if match else None, "context": self.context,
                                    "score": match.score if match else None, "text": item.text}
         self.recorder.record(Log(now, "heard", data))
+        if self.trace is not None:
+            understood = f"{match.intent} {' '.join(match.slots.values())}".strip() if match else "nothing"
+            self.trace(now, f"heard: {item.text or '(not a command)'!s} -> {understood}")
         self._perform(self.skill.handle(Heard(now, match, item.text)), now)
 
     def _perform(self, actions: list[Action], now: float) -> None:
@@ -150,6 +159,8 @@ class Runner:
                     self.context = action.context
                 self.output.perform(action, now)
                 self.recorder.record(action)
+                if self.trace is not None and isinstance(action, (Say, Chime)):
+                    self.trace(now, f"device: {action.text}" if isinstance(action, Say) else f"device: ~ {action.name} chime ~")
                 if isinstance(action, EndSession):
                     self.sessions_ended += 1
             done = self.output.completed()

@@ -1,0 +1,130 @@
+"""End-of-speech detection (vosk 0.3.45 has no endpointer): voice activity + trailing silence.
+
+A frame counts as speech when webrtcvad says so *and* it is clearly louder than the room's noise
+floor (tracked continuously), so a fan or steady noise does not hold an utterance open. An utterance
+starts after a few speech frames (with some audio from just before, so first consonants are kept)
+and ends after ``trailing_silence`` of non-speech or at ``max_utterance``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+import webrtcvad
+
+from voice.audio import RATE
+
+
+@dataclass(frozen=True)
+class EndpointSettings:
+    """Tunable limits of end-of-speech detection."""
+
+    aggressiveness: int = 2
+    """webrtcvad's mode, 0 (lenient) to 3 (strict)."""
+    start_frames: int = 3
+    """Speech frames (30 ms each) in a row that start an utterance."""
+    trailing_silence: float = 0.5
+    """Seconds of non-speech that end an utterance."""
+    max_utterance: float = 8.0
+    """An utterance is cut here: commands are short, and a turn's speech must not block the loop."""
+    pre_roll: float = 0.3
+    """Audio kept from before the start was detected."""
+    floor_margin_db: float = 6.0
+    """A speech frame must be this much louder than the noise floor."""
+
+
+@dataclass(frozen=True)
+class SpeechStarted:
+    at: float
+    """Time of the first speech frame."""
+    audio: np.ndarray
+    """The pre-roll and the frames that started it."""
+
+
+@dataclass(frozen=True)
+class SpeechAudio:
+    audio: np.ndarray
+
+
+@dataclass(frozen=True)
+class SpeechEnded:
+    at: float
+    """When the end was detected (after the trailing silence)."""
+    speech_end: float
+    """Time of the last speech frame: what latency is measured from."""
+    cut: bool = False
+    """Ended by ``max_utterance`` rather than silence."""
+
+
+EndpointEvent = SpeechStarted | SpeechAudio | SpeechEnded
+FRAME = 480
+
+
+def _db(frame: np.ndarray) -> float:
+    rms = float(np.sqrt(np.mean(frame.astype(np.float64) ** 2))) if frame.size else 0.0
+    return 20.0 * np.log10(max(rms, 1.0) / 32768.0)
+
+
+class Endpointer:
+    """Feed 30 ms frames with their end time; get start / audio / end events."""
+
+    def __init__(self, settings: EndpointSettings | None = None) -> None:
+        self.settings = settings or EndpointSettings()
+        self._vad = webrtcvad.Vad(self.settings.aggressiveness)
+        self._floor = -60.0
+        self._history: deque[np.ndarray] = deque(maxlen=max(1, int(self.settings.pre_roll * RATE / FRAME)))
+        self._run = 0
+        self._in_speech = False
+        self._silent_for = 0.0
+        self._started = 0.0
+        self._last_speech = 0.0
+        self._pending = np.zeros(0, dtype=np.int16)
+
+    @property
+    def in_speech(self) -> bool:
+        return self._in_speech
+
+    def feed(self, chunk: np.ndarray, end_time: float) -> list[EndpointEvent]:
+        """``chunk`` of any length ending at ``end_time`` seconds."""
+        data = np.concatenate([self._pending, chunk]) if self._pending.size else chunk
+        whole = len(data) // FRAME * FRAME
+        self._pending = data[whole:]
+        events: list[EndpointEvent] = []
+        n = whole // FRAME
+        for i in range(n):
+            frame = data[i * FRAME:(i + 1) * FRAME]
+            t = end_time - (len(self._pending) + (n - 1 - i) * FRAME) / RATE
+            events += self._frame(frame, t)
+        return events
+
+    def _frame(self, frame: np.ndarray, t: float) -> list[EndpointEvent]:
+        s = self.settings
+        level = _db(frame)
+        voiced = self._vad.is_speech(frame.tobytes(), RATE) and level > self._floor + s.floor_margin_db
+        if not voiced:  # the floor follows quiet frames quickly and loud ones slowly
+            rate = 0.2 if level < self._floor else 0.01
+            self._floor += rate * (level - self._floor)
+        dt = FRAME / RATE
+        if not self._in_speech:
+            self._history.append(frame)
+            self._run = self._run + 1 if voiced else 0
+            if self._run >= s.start_frames:
+                self._in_speech, self._silent_for = True, 0.0
+                self._started = t - s.start_frames * dt
+                self._last_speech = t
+                audio = np.concatenate(list(self._history))
+                self._history.clear()
+                return [SpeechStarted(self._started, audio)]
+            return []
+        events: list[EndpointEvent] = [SpeechAudio(frame)]
+        if voiced:
+            self._silent_for, self._last_speech = 0.0, t
+        else:
+            self._silent_for += dt
+        cut = t - self._started >= s.max_utterance
+        if self._silent_for >= s.trailing_silence or cut:
+            self._in_speech, self._run = False, 0
+            events.append(SpeechEnded(t, self._last_speech, cut and self._silent_for < s.trailing_silence))
+        return events

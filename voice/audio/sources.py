@@ -1,0 +1,86 @@
+"""Audio sources: anything that yields 16 kHz mono int16 chunks (``AudioSource``).
+
+The listening code reads chunks and never knows whether they come from a microphone, a WAV file or
+a test's list, so the same code runs at home and in tests.
+"""
+
+from __future__ import annotations
+
+import queue
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from voice.audio import RATE
+from voice.audio.convert import read_wav
+from voice.errors import AudioError
+
+CHUNK = 480
+"""Samples per chunk: 30 ms, the frame size of the voice-activity detector."""
+
+
+class AudioSource(Protocol):
+    def chunks(self) -> Iterator[np.ndarray]:
+        """int16 mono 16 kHz chunks of ``CHUNK`` samples (the last may be shorter), until the end."""
+        ...
+
+
+class ChunkSource:
+    """A list of chunks (or one array), for tests."""
+
+    def __init__(self, audio: np.ndarray | Sequence[np.ndarray]) -> None:
+        self.audio = np.concatenate(list(audio)) if not isinstance(audio, np.ndarray) else audio
+
+    def chunks(self) -> Iterator[np.ndarray]:
+        for start in range(0, len(self.audio), CHUNK):
+            yield self.audio[start:start + CHUNK].astype(np.int16, copy=False)
+
+
+class WavSource(ChunkSource):
+    """A WAV file of any common rate, width and channel count, converted on load."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(read_wav(path))
+        self.path = path
+
+
+class MicrophoneSource:
+    """The default (or a chosen) microphone through sounddevice.
+
+    sounddevice is imported here, not at module level: without PortAudio the import itself fails,
+    and the text and file modes must work on such a machine.
+    """
+
+    def __init__(self, device: int | str | None = None, timeout: float = 2.0) -> None:
+        self.device = device
+        self.timeout = timeout
+        """A stream that delivers nothing for this long is dead (device unplugged)."""
+
+    def chunks(self) -> Iterator[np.ndarray]:
+        try:
+            import sounddevice as sd
+        except OSError as exc:
+            raise AudioError("PortAudio is missing: run 'make run' (it installs libportaudio2).") from exc
+        frames: queue.Queue[np.ndarray] = queue.Queue(maxsize=400)
+
+        def callback(indata: np.ndarray, _frames: int, _time: object, status: object) -> None:
+            try:
+                frames.put_nowait(indata[:, 0].copy())
+            except queue.Full:  # the consumer stalled; dropping audio beats blocking PortAudio
+                pass
+
+        try:
+            stream = sd.InputStream(samplerate=RATE, channels=1, dtype="int16", blocksize=CHUNK,
+                                    device=self.device, callback=callback)
+        except (sd.PortAudioError, ValueError) as exc:
+            raise AudioError(f"No microphone could be opened ({exc}): plug one in, or use "
+                             "'rituals listen --input FILE.wav' or 'rituals demo'.") from exc
+        with stream:
+            while stream.active:
+                try:
+                    yield frames.get(timeout=self.timeout)
+                except queue.Empty:
+                    raise AudioError("The microphone stopped sending audio (unplugged?).") from None
+            raise AudioError("The microphone stream stopped (unplugged?).")

@@ -1,0 +1,81 @@
+"""The voice commands of the CLI: ``listen`` (microphone or WAV file) and ``models``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from voice.app import App
+from voice.audio.convert import write_wav
+from voice.audio.sources import WavSource
+from voice.errors import AudioError
+from voice.listen import Listener
+from voice.planner import JournalPlanner
+from voice.recorder import JournalRecorder
+from voice.render import RenderRoom
+from voice.runner import Runner
+from voice.skill import Skill
+from voice.speech.engines import make_recognizer
+from voice.speech.tts import CachedVoice, Pyttsx3Voice, Voice
+from voice.virtual import VirtualClock
+
+
+def make_voice(app: App) -> Voice:
+    """The one TTS engine of the process, with its on-disk cache."""
+    settings = app.config.voice
+    return CachedVoice(Pyttsx3Voice(settings.voice, settings.rate, settings.volume), app.data_dir / "tts-cache")
+
+
+def trace(stream):
+    def show(at: float, text: str) -> None:
+        minutes, seconds = divmod(at, 60)
+        print(f"[{int(minutes):02d}:{seconds:06.3f}] {text}", file=stream, flush=True)
+    return show
+
+
+def render(app: App, input_path: Path, output_path: Path, engine: str, model: Path | None,
+           voice: Voice | None = None) -> RenderRoom:
+    """Run the real loop over ``input_path``; write what the device said and played to ``output_path``."""
+    source = WavSource(input_path)
+    if not output_path.parent.is_dir():
+        raise AudioError(f"Cannot write {output_path}: the folder does not exist.")
+    recognizer, note = make_recognizer(engine, app.catalogue, model, app.config_model, app.data_dir)
+    print(note, file=sys.stderr)
+    journal = app.journal
+    journal.recover_interrupted()
+    clock = VirtualClock(0.0)
+    room = RenderRoom(source.chunks(), Listener(recognizer), voice or make_voice(app), clock)
+    recorder = JournalRecorder(journal, app.names, app.config.store_content, 0.0, datetime.now(timezone.utc))
+    skill = Skill(app.library, app.names, JournalPlanner(journal, app.library))
+    runner = Runner(skill, app.catalogue, room, room, clock, recorder, trace=trace(sys.stdout))
+    runner.run()
+    write_wav(output_path, room.output(len(source.audio) / 16000))
+    return room
+
+
+def cmd_listen(app: App, args: argparse.Namespace) -> int:
+    if args.input is None:
+        from voice.live import run_live
+        return run_live(app, args.engine, args.model, args.device)
+    if args.output is None:
+        raise AudioError("--input needs --output OUT.wav (where the device's side is written).")
+    render(app, args.input, args.output, args.engine, args.model)
+    print(f"Wrote {args.output}.")
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("listen", help="the voice skill: microphone, or --input FILE.wav --output OUT.wav")
+    p.add_argument("--input", type=Path, help="a WAV file instead of the microphone")
+    p.add_argument("--output", type=Path, help="where to write what the device said (with --input)")
+    p.add_argument("--engine", choices=("auto", "vosk", "pocketsphinx"), default=None)
+    p.add_argument("--model", type=Path, help="a Vosk model folder")
+    p.add_argument("--device", help="microphone/speaker name or index (default: the system's)")
+    p.set_defaults(func=lambda app, args: cmd_listen(app, _engine(app, args)))
+
+
+def _engine(app: App, args: argparse.Namespace) -> argparse.Namespace:
+    args.engine = args.engine or app.config.engine
+    return args

@@ -1,0 +1,61 @@
+"""Grammars for recognisers, built from the intent catalogue's templates (never hand-written).
+
+Expanding every template gives tens of thousands of phrases (a flat grammar of them took 14 s to
+compile and 90 s to decode in PocketSphinx here), so JSGF keeps hassil's template structure and
+``{ritual}`` becomes one shared rule.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+from hassil.expression import Alternative, Expression, ListReference, Permutation, Sequence, TextChunk
+from hassil.parse_expression import parse_sentence
+
+from intents import Catalogue, Context
+from voice.normalize import normalize
+
+WordCheck = Callable[[str], bool]
+
+
+def _jsgf(expr: Expression, known: WordCheck) -> str:
+    if isinstance(expr, TextChunk):
+        words = normalize(expr.original_text).split()
+        if any(not known(w) for w in words):
+            return "<VOID>"  # a word the engine cannot say makes this path impossible, not the grammar
+        return " ".join(words)
+    if isinstance(expr, ListReference):
+        return f"<{expr.list_name}>"
+    if isinstance(expr, Permutation):
+        orders = [" ".join(_jsgf(item, known) for item in order) for order in itertools.permutations(expr.items)]
+        return "( " + " | ".join(orders) + " )"
+    if isinstance(expr, Alternative):
+        items = [_jsgf(item, known) for item in expr.items]
+        items = [i for i in items if i]
+        if expr.is_optional:
+            return "[ ( " + " | ".join(items) + " ) ]" if items else ""
+        return "( " + " | ".join(items) + " )" if items else "<VOID>"
+    if isinstance(expr, Sequence):
+        return " ".join(part for part in (_jsgf(item, known) for item in expr.items) if part)
+    raise ValueError(f"cannot express {type(expr).__name__} in JSGF")
+
+
+def jsgf(catalogue: Catalogue, context: Context, known: WordCheck) -> str:
+    """A JSGF grammar of ``context``: one public rule, alternatives per template."""
+    bodies = []
+    for _intent, template in catalogue.templates[context]:
+        body = _jsgf(parse_sentence(template).expression, known)
+        if body and body != "<VOID>":
+            bodies.append(body)
+    lines = ["#JSGF V1.0;", f"grammar {context};", "public <utterance> = " + " | ".join(
+        f"( {b} )" for b in bodies) + ";"]
+    names = [n for n in catalogue.slot_values if all(known(w) for w in n.split())]
+    if any("<ritual>" in b for b in bodies):
+        lines.append("<ritual> = " + (" | ".join(names) if names else "<VOID>") + ";")
+    return "\n".join(lines) + "\n"
+
+
+def phrases(catalogue: Catalogue, context: Context) -> list[str]:
+    """Every whole phrase of ``context`` (for engines whose grammar is a phrase list)."""
+    return sorted(set(catalogue.texts[context]))

@@ -1,0 +1,49 @@
+"""The recogniser interface: feed an utterance's audio, get hypotheses.
+
+Every hypothesis is verified by the intent matcher afterwards; an engine's own confidence is only
+used to *reject* (never to accept).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from intents import Context
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """What an engine made of one utterance."""
+
+    text: str
+    """Best transcript (normalised words); empty when nothing was recognised or it was rejected."""
+    alternatives: tuple[str, ...] = ()
+    """Other transcripts, best first, where the engine gives them."""
+    rejected: bool = False
+    """The engine's rejection judged the audio to be outside its grammar."""
+    detail: dict[str, Any] = field(default_factory=dict)
+    """Engine scores, for evaluation and debugging."""
+
+
+class Recognizer(Protocol):
+    name: str
+    """``vosk`` or ``pocketsphinx``."""
+
+    def set_context(self, context: Context) -> None:
+        """Grammar for the next utterance."""
+        ...
+
+    def start(self) -> None:
+        """A new utterance begins."""
+        ...
+
+    def accept(self, audio: np.ndarray) -> None:
+        """More int16 16 kHz mono audio of the utterance (streamed while it is spoken)."""
+        ...
+
+    def finish(self) -> Hypothesis:
+        """The utterance ended: the final hypothesis."""
+        ...

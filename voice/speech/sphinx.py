@@ -1,0 +1,119 @@
+"""PocketSphinx: the English engine that needs no download (its wheel ships the model).
+
+Grammar mode forces every sound into some command, so it cannot say "none of these" by itself.
+Rejection: the same audio is also decoded by a free phone loop (``allphone``), which follows any
+speech. The grammar's hypothesis is accepted only when three things agree (all measured on
+synthesised commands and everyday sentences; see BENCHMARKS.md):
+- the phones the loop heard resemble the hypothesis's pronunciation (a long sentence forced onto
+  "i am done" has far more, and other, phones);
+- the loop did not hear many more phones than the hypothesis has;
+- the grammar explains the audio per frame nearly as well as the loop does.
+A garbage model inside the grammar separated better but took 1-10 s per utterance on this CPU.
+Both decoders are fed while the person speaks, so at the end of speech only the final search
+remains.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from intents import CONTEXTS, Catalogue, Context
+from voice.errors import AudioError
+from voice.speech.grammar import jsgf
+from voice.speech.recognizer import Hypothesis
+
+
+@dataclass(frozen=True)
+class SphinxSettings:
+    """Where PocketSphinx draws the line between a command and other speech."""
+
+    min_phone_similarity: float = 50.0
+    """Lowest similarity (0-100) of the loop's phones with the hypothesis's pronunciation."""
+    max_phone_ratio: float = 1.5
+    """Most phones the loop may hear per phone of the hypothesis."""
+    min_score_gap: float = -0.0007
+    """Lowest (grammar - phone loop) log score per frame."""
+
+
+_NON_PHONES = frozenset({"SIL", "+SPN+", "+NSN+", "+BREATH+", "+COUGH+", "+NOISE+", "+UH+", "+UM+"})
+
+
+class SphinxRecognizer:
+    """``Recognizer`` over pocketsphinx 5 with its bundled US English model."""
+
+    name = "pocketsphinx"
+
+    def __init__(self, catalogue: Catalogue, settings: SphinxSettings | None = None) -> None:
+        try:
+            from pocketsphinx import Decoder, get_model_path
+        except ImportError as exc:
+            raise AudioError("PocketSphinx is not installed: run 'make run'.") from exc
+        self.settings = settings or SphinxSettings()
+        model = os.path.join(get_model_path(), "en-us")
+        common = {"hmm": os.path.join(model, "en-us"), "logfn": os.devnull}
+        self._grammar = Decoder(dict=os.path.join(model, "cmudict-en-us.dict"), lm=None, **common)
+        self._phones = Decoder(allphone=os.path.join(model, "en-us-phone.lm.bin"), lm=None, **common)
+        for context in CONTEXTS:
+            self._grammar.add_jsgf_string(context, jsgf(catalogue, context, self._known))
+        self._context: Context = "idle"
+        self._grammar.activate_search(self._context)
+        self._open = False
+
+    def _known(self, word: str) -> bool:
+        """Whether the dictionary can say ``word``; spellings without apostrophes ("lets", "im") and
+        simple plurals are added from the words they stand for."""
+        if self._grammar.lookup_word(word) is not None:
+            return True
+        candidates = [word[:i] + "'" + word[i:] for i in range(1, len(word))]
+        for candidate in candidates:
+            pron = self._grammar.lookup_word(candidate)
+            if pron is not None:
+                self._grammar.add_word(word, pron, False)
+                return True
+        if word.endswith("s") and self._grammar.lookup_word(word[:-1]) is not None:
+            self._grammar.add_word(word, self._grammar.lookup_word(word[:-1]) + " Z", False)
+            return True
+        return False
+
+    def set_context(self, context: Context) -> None:
+        if context != self._context and not self._open:
+            self._grammar.activate_search(context)
+        self._context = context
+
+    def start(self) -> None:
+        if self._grammar.current_search() != self._context:
+            self._grammar.activate_search(self._context)
+        self._grammar.start_utt()
+        self._phones.start_utt()
+        self._open = True
+
+    def accept(self, audio: np.ndarray) -> None:
+        data = audio.astype("<i2").tobytes()
+        self._grammar.process_raw(data, False, False)
+        self._phones.process_raw(data, False, False)
+
+    def finish(self) -> Hypothesis:
+        self._grammar.end_utt()
+        self._phones.end_utt()
+        self._open = False
+        frames = max(1, self._grammar.n_frames())
+        grammar, phones = self._grammar.hyp(), self._phones.hyp()
+        if grammar is None or not grammar.hypstr.strip():
+            return Hypothesis("", rejected=True, detail={"reason": "no grammar path"})
+        heard = [p for p in (phones.hypstr.split() if phones is not None else []) if p not in _NON_PHONES]
+        expected = [p for word in grammar.hypstr.split() for p in (self._grammar.lookup_word(word) or "").split()]
+        similarity = fuzz.ratio(heard, expected) if expected else 0.0
+        ratio = len(heard) / max(1, len(expected))
+        g = math.log(max(grammar.score, 1e-300)) / frames
+        p = math.log(max(phones.score, 1e-300)) / frames if phones is not None else g
+        detail = {"forced": grammar.hypstr, "phone_similarity": round(similarity, 1),
+                  "phone_ratio": round(ratio, 2), "score_gap": round(g - p, 6), "frames": frames}
+        s = self.settings
+        if similarity < s.min_phone_similarity or ratio > s.max_phone_ratio or g - p < s.min_score_gap:
+            return Hypothesis("", rejected=True, detail=detail)
+        return Hypothesis(grammar.hypstr, detail=detail)

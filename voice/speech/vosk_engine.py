@@ -1,0 +1,77 @@
+"""Vosk, the design card's engine: grammar recognition from the catalogue, with unknown words.
+
+Each context gets its own recogniser with its grammar set once (phrases plus the model's unknown
+token), so switching context costs nothing. Unrelated speech comes out as the unknown token, which
+the whole-utterance matcher then rejects. vosk 0.3.45 has no endpointer settings: the audio arrives
+already cut into utterances by ``voice.audio.endpoint``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from intents import CONTEXTS, Catalogue, Context
+from voice.errors import AudioError
+from voice.normalize import normalize
+from voice.speech.grammar import phrases
+from voice.speech.models import unk_token
+from voice.speech.recognizer import Hypothesis
+
+
+class VoskRecognizer:
+    """``Recognizer`` over a Vosk model folder."""
+
+    name = "vosk"
+
+    def __init__(self, catalogue: Catalogue, model_path: Path, alternatives: int = 3,
+                 grammar: dict[str, list[str]] | None = None) -> None:
+        """``grammar``: phrases per context instead of the catalogue's (for other languages' models)."""
+        try:
+            import vosk
+        except ImportError as exc:
+            raise AudioError("Vosk is not installed: run 'make run'.") from exc
+        vosk.SetLogLevel(-1)
+        try:
+            self.model = vosk.Model(str(model_path))
+        except Exception as exc:  # vosk raises a bare Exception when a model fails to load
+            raise AudioError(f"The Vosk model at {model_path} could not be loaded ({exc}): download it again "
+                             "with 'rituals models download'.") from exc
+        self.unk = unk_token(model_path)
+        self._recognizers = {}
+        for context in CONTEXTS:
+            words = (grammar or {}).get(context) or phrases(catalogue, context)
+            rec = vosk.KaldiRecognizer(self.model, 16000)
+            rec.SetMaxAlternatives(alternatives)
+            rec.Reset()  # a grammar set after audio was fed is ignored until the next reset
+            rec.SetGrammar(json.dumps([*words, self.unk], ensure_ascii=False))
+            self._recognizers[context] = rec
+        self._context: Context = "idle"
+        self._active = self._recognizers[self._context]
+
+    def set_context(self, context: Context) -> None:
+        self._context = context
+
+    def start(self) -> None:
+        self._active = self._recognizers[self._context]
+        self._active.Reset()
+
+    def accept(self, audio: np.ndarray) -> None:
+        self._active.AcceptWaveform(audio.astype("<i2").tobytes())
+
+    def finish(self) -> Hypothesis:
+        result = json.loads(self._active.FinalResult())
+        texts = [a.get("text", "") for a in result.get("alternatives", [])] or [result.get("text", "")]
+        unk = normalize(self.unk)
+        cleaned = []
+        for text in texts:
+            words = text.split()
+            if not words or all(normalize(w) == unk for w in words):
+                continue
+            # The unknown token stays in as a word: "stop <UNK> <UNK>" is not the whole command "stop".
+            cleaned.append(" ".join(unk if normalize(w) == unk else w for w in words))
+        if not cleaned:
+            return Hypothesis("", rejected=True, detail={"raw": texts[:1]})
+        return Hypothesis(cleaned[0], tuple(cleaned[1:]), detail={"raw": texts[:1]})
