@@ -28,9 +28,10 @@ def make_voice(app: App) -> Voice:
     return CachedVoice(Pyttsx3Voice(settings.voice, settings.rate, settings.volume), app.data_dir / "tts-cache")
 
 
-def trace(stream):
+def trace(stream, origin: float = 0.0):
+    """Prints (time since ``origin``, line): what the skill heard and said."""
     def show(at: float, text: str) -> None:
-        minutes, seconds = divmod(at, 60)
+        minutes, seconds = divmod(max(0.0, at - origin), 60)
         print(f"[{int(minutes):02d}:{seconds:06.3f}] {text}", file=stream, flush=True)
     return show
 

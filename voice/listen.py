@@ -2,13 +2,14 @@
 
 End-of-speech detection cuts the audio into utterances; each is streamed into the recogniser while
 it is spoken. The recogniser's grammar follows the skill's listening context. In a real room the
-microphone hears the device: an utterance heard while (or just after) the device spoke, whose words
-are part of what the device said, is its own echo and is dropped.
+microphone hears the device: an utterance heard while (or just after) the device spoke is its own
+echo and is dropped when its words are part of what the device said, or when it is no command at
+all (the device must never answer its own voice with "sorry, I didn't catch that"). A real command
+spoken over the device ("stop") still passes.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,19 +42,24 @@ class Listener:
         self._context: Context = "idle"
         self._last_activity = -1e9
         self._started = 0.0
-        self._said: deque[_Said] = deque(maxlen=16)
+        self._said: dict[object, _Said] = {}
         self.echoes_dropped = 0
 
     def set_context(self, context: Context) -> None:
         self._context = context
 
-    def device_said(self, text: str, start: float, end: float) -> None:
-        """The device plays ``text`` from ``start`` to ``end`` (for the echo gate)."""
-        self._said.append(_Said(start, end, normalize(text)))
+    def device_said(self, text: str, start: float, end: float, key: object = None) -> None:
+        """The device plays ``text`` from ``start`` to ``end`` (for the echo gate). A later call with
+        the same ``key`` replaces the earlier guess (a live line's real end is known only later)."""
+        self._said[key if key is not None else (start, text)] = _Said(start, end, normalize(text))
+        if len(self._said) > 32:  # only recent lines can echo
+            for old in sorted(self._said, key=lambda k: self._said[k].end)[:-32]:
+                del self._said[old]
 
-    def feed(self, chunk: np.ndarray, end_time: float) -> list[tuple[float, InputItem]]:
+    def feed(self, chunk: np.ndarray, end_time: float, playing_db: float | None = None) -> list[tuple[float, InputItem]]:
+        """``playing_db``: level of what the device played during ``chunk`` (live rooms only)."""
         out: list[tuple[float, InputItem]] = []
-        for event in self.endpointer.feed(chunk, end_time):
+        for event in self.endpointer.feed(chunk, end_time, playing_db):
             if isinstance(event, SpeechStarted):
                 self.recognizer.set_context(self._context)
                 self.recognizer.start()
@@ -78,10 +84,15 @@ class Listener:
 
     def _is_echo(self, text: str, start: float, end: float) -> bool:
         words = normalize(text)
-        if not words:
-            return False
-        for said in self._said:
+        for said in self._said.values():
             overlaps = start < said.end + self.echo_tail and end > said.start
-            if overlaps and fuzz.partial_ratio(words, said.text) >= 85:
+            if overlaps and (not words or fuzz.partial_ratio(words, said.text) >= 85
+                             or _mostly_within(words.split(), said.text.split())):
                 return True
         return False
+
+
+def _mostly_within(words: list[str], said: list[str]) -> bool:
+    """Whether (nearly) every heard word is one the device said ("okay stop" in "okay well stop here")."""
+    known = set(said)
+    return sum(1 for w in words if w in known) >= 0.75 * len(words)

@@ -33,6 +33,14 @@ class EndpointSettings:
     """Audio kept from before the start was detected."""
     floor_margin_db: float = 6.0
     """A speech frame must be this much louder than the noise floor."""
+    playing_db: float = -70.0
+    """While the device plays louder than this (dBFS), what the microphone hears is mostly its echo.
+    Low on purpose: the quiet tail of a prompt still echoes."""
+    barge_in_db: float = -38.0
+    """While the device plays, a person's speech must be at least this loud (dBFS) after echo
+    cancellation; residual echo measured -45 to -60 dBFS, a spoken "stop" -19 to -28."""
+    echo_margin_db: float = 25.0
+    """...and no more than this much quieter than what the device plays."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,11 @@ EndpointEvent = SpeechStarted | SpeechAudio | SpeechEnded
 FRAME = 480
 
 
+def level_db(frame: np.ndarray) -> float:
+    """RMS level in dBFS (-90 for digital silence)."""
+    return _db(frame)
+
+
 def _db(frame: np.ndarray) -> float:
     rms = float(np.sqrt(np.mean(frame.astype(np.float64) ** 2))) if frame.size else 0.0
     return 20.0 * np.log10(max(rms, 1.0) / 32768.0)
@@ -81,13 +94,20 @@ class Endpointer:
         self._started = 0.0
         self._last_speech = 0.0
         self._pending = np.zeros(0, dtype=np.int16)
+        self._playing_db: float | None = None
 
     @property
     def in_speech(self) -> bool:
         return self._in_speech
 
-    def feed(self, chunk: np.ndarray, end_time: float) -> list[EndpointEvent]:
-        """``chunk`` of any length ending at ``end_time`` seconds."""
+    def speaking_for(self, now: float) -> float:
+        """Seconds the current utterance has lasted (0 when nobody is speaking)."""
+        return now - self._started if self._in_speech else 0.0
+
+    def feed(self, chunk: np.ndarray, end_time: float, playing_db: float | None = None) -> list[EndpointEvent]:
+        """``chunk`` of any length ending at ``end_time`` seconds; ``playing_db``: the level (dBFS) of
+        what the device played meanwhile, when it plays through the same room."""
+        self._playing_db = playing_db
         data = np.concatenate([self._pending, chunk]) if self._pending.size else chunk
         whole = len(data) // FRAME * FRAME
         self._pending = data[whole:]
@@ -103,7 +123,11 @@ class Endpointer:
         s = self.settings
         level = _db(frame)
         voiced = self._vad.is_speech(frame.tobytes(), RATE) and level > self._floor + s.floor_margin_db
-        if not voiced:  # the floor follows quiet frames quickly and loud ones slowly
+        far = self._playing_db
+        if voiced and far is not None and far > s.playing_db:  # double talk, or only the device's echo?
+            voiced = level > max(s.barge_in_db, far - s.echo_margin_db)
+        if not voiced and (far is None or far <= s.playing_db):
+            # the floor follows quiet frames quickly and loud ones slowly (never the device's echo)
             rate = 0.2 if level < self._floor else 0.01
             self._floor += rate * (level - self._floor)
         dt = FRAME / RATE

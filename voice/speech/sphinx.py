@@ -86,6 +86,10 @@ class SphinxRecognizer:
         self._context = context
 
     def start(self) -> None:
+        if self._open:  # the last utterance was abandoned (device closed mid-speech): close it first
+            self._grammar.end_utt()
+            self._phones.end_utt()
+            self._open = False
         if self._grammar.current_search() != self._context:
             self._grammar.activate_search(self._context)
         self._grammar.start_utt()
