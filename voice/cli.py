@@ -114,8 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--context", choices=("idle", "turn"), default="idle")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_understand)
-    from voice.cli_voice import add_commands
+    from voice.cli_models import add_commands as add_models
+    from voice.cli_voice import add_commands, add_demo
     add_commands(sub)
+    add_demo(sub)
+    add_models(sub)
+
+    p = sub.add_parser("doctor", help="check microphone, speaker, speech engines, models and data")
+    p.set_defaults(func=lambda app, args: __import__("voice.doctor", fromlist=["run_doctor"]).run_doctor(app))
     return parser
 
 

@@ -80,3 +80,44 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 def _engine(app: App, args: argparse.Namespace) -> argparse.Namespace:
     args.engine = args.engine or app.config.engine
     return args
+
+
+def cmd_demo(app: App, args: argparse.Namespace) -> int:
+    from voice.demo import DemoCouple, MixedInput
+    from voice.speech.sphinx import SphinxRecognizer
+
+    demo_app = App(app.config_path, app.data_dir / "demo", app.prompts_dir)
+    stream = MixedInput()
+    couple = DemoCouple(stream)
+    journal = demo_app.journal
+    clock = VirtualClock(0.0)
+    room = RenderRoom(iter(stream), Listener(SphinxRecognizer(demo_app.catalogue)), make_voice(demo_app), clock,
+                      limit_seconds=1800, on_action=couple)
+    recorder = JournalRecorder(journal, demo_app.names, demo_app.config.store_content, 0.0, datetime.now(timezone.utc))
+    skill = Skill(demo_app.library, demo_app.names, JournalPlanner(journal, demo_app.library))
+    print("An evening, synthesised: two partners ask for the bedtime check-in and answer it.")
+    Runner(skill, demo_app.catalogue, room, room, clock, recorder, trace=trace(sys.stdout)).run()
+    write_wav(args.out, room.output() + _mix_for_listening(stream, room))
+    last = journal.sessions()[-1] if journal.sessions() else None
+    if last is None:
+        print("The device never heard the request: nothing was journaled.")
+        return 1
+    print(f"Session {last.id}: {last.ritual_id}, {last.status}, {last.duration or 0:.0f} s. "
+          f"Wrote {args.out} (the partners and the device, as the room would hear them).")
+    return 0 if last.status == "completed" else 1
+
+
+def _mix_for_listening(stream, room: RenderRoom):
+    """The partners' voices on the device's timeline, so demo.wav sounds like the room."""
+    import numpy as np
+    length = len(room.output())
+    stream.end_at = length
+    stream._position = 0
+    partners = np.concatenate(list(stream))[:length] if length else np.zeros(0, dtype=np.int16)
+    return np.pad(partners, (0, max(0, length - len(partners))))
+
+
+def add_demo(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("demo", help="an evening with no microphone: synthesised partners, real everything else")
+    p.add_argument("--out", type=Path, default=Path("demo.wav"))
+    p.set_defaults(func=cmd_demo)

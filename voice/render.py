@@ -9,7 +9,7 @@ time, no waiting), so a six-second timer is exactly 96 000 samples in OUT.wav.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -26,8 +26,11 @@ class RenderRoom:
     """``Source`` and ``Output`` of the runner over an audio source, writing an output timeline."""
 
     def __init__(self, chunks: Iterator[np.ndarray], listener: Listener, voice: Voice, clock: VirtualClock,
-                 limit_seconds: float = 6 * 3600) -> None:
+                 limit_seconds: float = 6 * 3600,
+                 on_action: Callable[[Action, float], None] | None = None) -> None:
+        """``on_action``: told of every action (the demo's couple reacts to the device through it)."""
         self._chunks = chunks
+        self.on_action = on_action
         self.listener = listener
         self.voice = voice
         self.clock = clock
@@ -47,6 +50,8 @@ class RenderRoom:
     # ---- output ---------------------------------------------------------------------------------
 
     def perform(self, action: Action, now: float) -> None:
+        if self.on_action is not None:
+            self.on_action(action, now)
         if isinstance(action, Listen):
             self.listener.set_context(action.context)
         elif isinstance(action, (Say, Chime)):

@@ -93,8 +93,9 @@ class Skill:
         system = self.library.system
         match = event.match
         if match is None:
-            # One reprompt, then quiet: in a living room most speech is not for the device.
-            if self._reprompted:
+            # One reprompt, then quiet: in a living room most speech is not for the device. Speech the
+            # recogniser itself rejected (no words) was not for the device at all: no reprompt.
+            if self._reprompted or not event.text.strip():
                 return []
             self._reprompted = True
             return self._say(system.get("not_understood_idle"))

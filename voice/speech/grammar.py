@@ -41,11 +41,24 @@ def _jsgf(expr: Expression, known: WordCheck) -> str:
     raise ValueError(f"cannot express {type(expr).__name__} in JSGF")
 
 
+def _without_optional_tail(expr: Expression) -> Expression:
+    """The template without trailing optional words ("... [now|please|tonight]").
+
+    In a grammar that forces every sound into some phrase, such tails give the decoder slack to
+    absorb other speech: "let's do the dishes" came out as "let's do the kiss please".
+    """
+    if isinstance(expr, Sequence) and len(expr.items) > 1:
+        last = expr.items[-1]
+        if isinstance(last, Alternative) and last.is_optional:
+            return Sequence(items=expr.items[:-1])
+    return expr
+
+
 def jsgf(catalogue: Catalogue, context: Context, known: WordCheck) -> str:
     """A JSGF grammar of ``context``: one public rule, alternatives per template."""
     bodies = []
     for _intent, template in catalogue.templates[context]:
-        body = _jsgf(parse_sentence(template).expression, known)
+        body = _jsgf(_without_optional_tail(parse_sentence(template).expression), known)
         if body and body != "<VOID>":
             bodies.append(body)
     lines = ["#JSGF V1.0;", f"grammar {context};", "public <utterance> = " + " | ".join(

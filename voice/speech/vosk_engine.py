@@ -1,8 +1,9 @@
 """Vosk, the design card's engine: grammar recognition from the catalogue, with unknown words.
 
 Each context gets its own recogniser with its grammar set once (phrases plus the model's unknown
-token), so switching context costs nothing. Unrelated speech comes out as the unknown token, which
-the whole-utterance matcher then rejects. vosk 0.3.45 has no endpointer settings: the audio arrives
+token), so switching context costs nothing. Unrelated speech may come out as the unknown token, or
+(seen with the Korean model) as grammar words strung together; either way the whole-utterance
+matcher rejects it. vosk 0.3.45 has no endpointer settings: the audio arrives
 already cut into utterances by ``voice.audio.endpoint``.
 """
 
@@ -26,9 +27,7 @@ class VoskRecognizer:
 
     name = "vosk"
 
-    def __init__(self, catalogue: Catalogue, model_path: Path, alternatives: int = 3,
-                 grammar: dict[str, list[str]] | None = None) -> None:
-        """``grammar``: phrases per context instead of the catalogue's (for other languages' models)."""
+    def __init__(self, catalogue: Catalogue, model_path: Path, alternatives: int = 3) -> None:
         try:
             import vosk
         except ImportError as exc:
@@ -42,7 +41,7 @@ class VoskRecognizer:
         self.unk = unk_token(model_path)
         self._recognizers = {}
         for context in CONTEXTS:
-            words = (grammar or {}).get(context) or phrases(catalogue, context)
+            words = phrases(catalogue, context)
             rec = vosk.KaldiRecognizer(self.model, 16000)
             rec.SetMaxAlternatives(alternatives)
             rec.Reset()  # a grammar set after audio was fed is ignored until the next reset

@@ -1,0 +1,46 @@
+"""Test speech, synthesised at test time (nothing committed): flite voices, and mixing helpers."""
+
+from __future__ import annotations
+
+import functools
+import subprocess
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from voice.audio import RATE
+from voice.audio.convert import read_wav, write_wav
+
+
+@functools.lru_cache(maxsize=256)
+def _say(text: str, voice: str) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "s.wav"
+        subprocess.run(["flite", "-voice", voice, "-t", text, "-o", str(path)], check=True, capture_output=True)
+        return read_wav(path).tobytes()
+
+
+def say(text: str, voice: str = "slt") -> np.ndarray:
+    """``text`` spoken by a flite voice, 16 kHz int16."""
+    return np.frombuffer(_say(text, voice), dtype=np.int16).copy()
+
+
+def silence(seconds: float) -> np.ndarray:
+    return np.zeros(int(seconds * RATE), dtype=np.int16)
+
+
+def timeline(*parts: tuple[float, np.ndarray], length: float | None = None) -> np.ndarray:
+    """Clips placed at given start times (seconds) on silence."""
+    end = max(int(at * RATE) + len(a) for at, a in parts)
+    total = max(end, int((length or 0) * RATE)) + RATE // 2
+    out = np.zeros(total, dtype=np.int32)
+    for at, audio in parts:
+        start = int(at * RATE)
+        out[start:start + len(audio)] += audio
+    return np.clip(out, -32768, 32767).astype(np.int16)
+
+
+def write(path: Path, audio: np.ndarray) -> Path:
+    write_wav(path, audio)
+    return path

@@ -1,0 +1,131 @@
+"""Audio edges: conversion of any WAV, end-of-speech detection, chimes, the fake voice, echo cancelling."""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from voice.audio import RATE
+from voice.audio.chimes import LENGTH, chime
+from voice.audio.convert import read_wav
+from voice.audio.echo import EchoCanceller
+from voice.audio.endpoint import EndpointSettings, Endpointer, SpeechEnded, SpeechStarted, level_db
+from voice.audio.measure import sound_spans
+from voice.audio.sources import CHUNK, ChunkSource, WavSource
+from voice.errors import AudioError
+from voice.speech.tts import FakeVoice
+
+from speech import say, silence
+
+
+def _write(path: Path, samples: np.ndarray, rate: int, width: int, channels: int) -> Path:
+    scaled = {1: (samples * 127 + 128).astype(np.uint8).tobytes(),
+              2: (samples * 32767).astype("<i2").tobytes(),
+              4: (samples * 2_147_483_000).astype("<i4").tobytes()}
+    if width == 3:
+        ints = (samples * 8_388_000).astype("<i4")
+        raw = b"".join(int(v).to_bytes(4, "little", signed=True)[:3] for v in ints)
+    else:
+        raw = scaled[width]
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(width)
+        w.setframerate(rate)
+        w.writeframes(raw)
+    return path
+
+
+@pytest.mark.parametrize("rate,width,channels", [(44100, 2, 2), (8000, 1, 1), (48000, 4, 1), (22050, 3, 2),
+                                                 (16000, 2, 1)])
+def test_any_common_wav_becomes_16k_mono_with_its_length_and_pitch(tmp_path, rate, width, channels):
+    t = np.arange(int(1.5 * rate)) / rate
+    tone = 0.5 * np.sin(2 * np.pi * 440 * t)
+    samples = np.repeat(tone, channels) if channels > 1 else tone
+    audio = read_wav(_write(tmp_path / "x.wav", samples, rate, width, channels))
+    assert abs(len(audio) - 1.5 * RATE) <= 2
+    spectrum = np.abs(np.fft.rfft(audio.astype(float)))
+    assert abs(np.argmax(spectrum) * RATE / len(audio) - 440) < 2
+
+
+def test_a_file_that_is_not_a_wav_gives_one_line(tmp_path):
+    bad = tmp_path / "notes.wav"
+    bad.write_text("shopping list")
+    with pytest.raises(AudioError) as err:
+        WavSource(bad)
+    assert "is not a PCM WAV file" in str(err.value) and "\n" not in str(err.value)
+    with pytest.raises(AudioError, match="No audio file"):
+        WavSource(tmp_path / "missing.wav")
+
+
+def test_chunk_source_yields_30ms_chunks():
+    chunks = list(ChunkSource(np.ones(CHUNK * 3 + 10, dtype=np.int16)).chunks())
+    assert [len(c) for c in chunks] == [CHUNK, CHUNK, CHUNK, 10]
+
+
+def _run(endpointer: Endpointer, audio: np.ndarray):
+    events = []
+    for i in range(0, len(audio), CHUNK):
+        events += endpointer.feed(audio[i:i + CHUNK], (i + len(audio[i:i + CHUNK])) / RATE)
+    return events
+
+
+def test_one_spoken_command_between_silences_is_one_utterance_with_its_boundaries():
+    speech = say("let's check in")
+    audio = np.concatenate([silence(1.0), speech, silence(1.5)])
+    events = _run(Endpointer(), audio)
+    starts = [e for e in events if isinstance(e, SpeechStarted)]
+    ends = [e for e in events if isinstance(e, SpeechEnded)]
+    assert len(starts) == len(ends) == 1
+    [(onset, offset)] = sound_spans(speech, threshold=300, min_gap=0.5)   # flite pads its clips
+    assert abs(starts[0].at - (1.0 + onset)) < 0.1
+    assert abs(ends[0].speech_end - (1.0 + offset)) < 0.15
+    assert 0.45 <= ends[0].at - ends[0].speech_end <= 0.6           # the trailing silence, as set
+
+
+def test_steady_noise_alone_is_not_speech():
+    rng = np.random.default_rng(1)
+    white = rng.normal(0, 1, 5 * RATE)
+    pink = np.cumsum(white) - np.convolve(np.cumsum(white), np.ones(400) / 400, mode="same")
+    noise = (pink / np.abs(pink).max() * 300).astype(np.int16)       # about -45 dBFS
+    assert _run(Endpointer(), noise) == []
+
+
+def test_speech_that_never_pauses_is_cut_at_the_longest_utterance():
+    talk = np.concatenate([say("we went to the park and then we walked along the river for a long time")] * 3)
+    events = _run(Endpointer(EndpointSettings(max_utterance=4.0)), np.concatenate([talk, silence(1)]))
+    ends = [e for e in events if isinstance(e, SpeechEnded)]
+    assert ends[0].cut and 3.9 <= ends[0].at - [e for e in events if isinstance(e, SpeechStarted)][0].at <= 4.1
+
+
+def test_chimes_are_generated_and_exactly_as_long_as_declared():
+    for name in ("start", "end", "soft"):
+        audio = chime(name)
+        assert len(audio) == int(LENGTH * RATE) and level_db(audio) > -30
+        assert audio[-10:].tolist() == [0] * 10 or np.abs(audio[-10:]).max() < 50
+
+
+def test_fake_voice_takes_exactly_its_time_per_character():
+    voice = FakeVoice(0.05)
+    assert len(voice.render("Paused.")) == int(round(7 * 0.05 * RATE))
+
+
+def test_echo_canceller_removes_the_devices_own_voice_and_keeps_a_spoken_stop():
+    prompt = np.concatenate([say("Let's check in. Partner one, you'll go first tonight, and Partner two will listen.",
+                                 "rms")] * 2)
+    stop = say("stop")
+    delay = int(0.064 * RATE)
+    mic = np.zeros(len(prompt) + delay + RATE, dtype=np.float64)
+    mic[delay:delay + len(prompt)] += 0.6 * prompt
+    at = len(prompt) - 2 * RATE                                      # over the prompt's last seconds
+    mic[at:at + len(stop)] += stop
+    mic = np.clip(mic, -32768, 32767).astype(np.int16)
+    played = np.zeros(len(mic), dtype=np.int16)
+    played[:len(prompt)] = prompt
+    n = len(mic) // 160 * 160
+    out = EchoCanceller().process(mic[:n], played[:n])
+    echo_only = slice(at - 2 * RATE, at - RATE)                      # converged by then, before the stop
+    assert level_db(mic[echo_only]) - level_db(out[echo_only]) >= 15
+    assert level_db(mic[at:at + len(stop)]) - level_db(out[at:at + len(stop)]) <= 6

