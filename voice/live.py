@@ -28,7 +28,7 @@ from voice.events import Action, Chime, Listen, Say, StopOutput
 from voice.listen import Listener
 from voice.planner import JournalPlanner
 from voice.recorder import JournalRecorder
-from voice.runner import InputItem, Runner, Wake
+from voice.runner import InputItem, Runner, Utterance, Wake
 from voice.skill import Skill
 from voice.speech.tts import Voice
 from voice.textio import MonotonicClock
@@ -58,6 +58,9 @@ class LiveRoom:
         self._running = True
         self.hold_after = 0.0
         """Seconds of someone's speech before the device holds its own."""
+        self._holding = False
+        self._words_during_hold = False
+        self._no_hold_until = 0.0
         self._tap = ReferenceTap()
         self._canceller = EchoCanceller()
         self.player = Player(self._played, self._playing, time.monotonic, device, self._tap.push)
@@ -79,11 +82,22 @@ class LiveRoom:
                 now = time.monotonic()
                 for _, item in self.listener.feed(heard, now, level_db(played)):
                     self._events.put(item)
+                    if isinstance(item, Utterance) and item.text:
+                        self._words_during_hold = True
                 # Someone talks over the device: it holds, as a person would, so their words reach the
-                # recogniser clean and nobody is talked over; it goes on when they finish. (Waiting 0.2 s
-                # before holding avoided stutter on residual echo but let echo into the "stop": 1/6
-                # stops understood against 6/8 when holding at once, so it holds at once.)
-                self.player.hold(self.listener.endpointer.speaking_for(now) >= self.hold_after)
+                # recogniser clean and nobody is talked over; it goes on when they finish. Measured on a
+                # virtual sound card with a fresh (unconverged) canceller during the first prompt: 1 of
+                # 10 stops understood, so barge-in is still weak early in a session (BENCHMARKS.md).
+                speech = self.listener.endpointer
+                hold = speech.in_speech and speech.speaking_for(now) >= self.hold_after and now >= self._no_hold_until
+                if self._holding and not hold and not self._words_during_hold:
+                    # It held for what turned out to be its own echo (the canceller has not converged
+                    # yet): no holding for a while, or it would stutter on its own voice.
+                    self._no_hold_until = now + 3.0
+                if hold and not self._holding:
+                    self._words_during_hold = False
+                self._holding = hold
+                self.player.hold(hold)
         except AudioError as exc:
             self._events.put(_Failed(exc))
         except Exception as exc:  # noqa: BLE001 - a dead helper thread must never fail silently

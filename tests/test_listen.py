@@ -1,0 +1,169 @@
+"""The voice loop end to end: synthesised speech in, ``rituals listen --input IN --output OUT``, and
+what the device said and played measured in OUT.wav; plus the live loop on a virtual sound card."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from voice.audio.convert import read_wav
+from voice.audio.measure import sound_spans
+from voice.errors import AudioError
+
+from speech import say, silence, timeline, write
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def listen(tmp_path: Path, audio: np.ndarray, data: Path | None = None) -> tuple[subprocess.CompletedProcess, np.ndarray]:
+    data = data or tmp_path / "data"
+    inp, out = write(tmp_path / "in.wav", audio), tmp_path / "out.wav"
+    result = subprocess.run([sys.executable, "-m", "voice", "--data-dir", str(data), "listen", "--input", str(inp),
+                             "--output", str(out), "--engine", "pocketsphinx"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return result, read_wav(out)
+
+
+def history(data: Path) -> list[dict]:
+    out = subprocess.run([sys.executable, "-m", "voice", "--data-dir", str(data), "history", "--json"],
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out)
+
+
+def events(data: Path, kind: str) -> list[dict]:
+    import sqlite3
+    db = sqlite3.connect(data / "journal.sqlite3")
+    return [json.loads(r[0]) | {"offset": r[1]} for r in
+            db.execute("SELECT data, offset_s FROM events WHERE kind = ? ORDER BY id", (kind,))]
+
+
+def test_spoken_kiss_request_completes_with_a_six_second_timer_exact_in_the_output(tmp_path):
+    result, out = listen(tmp_path, np.concatenate([silence(0.5), say("let's do the six second kiss"), silence(1)]))
+    assert [(s["ritual"], s["status"]) for s in history(tmp_path / "data")] == [("six_second_kiss", "completed")]
+    spans = sound_spans(out, min_gap=1.0)          # the cue, then the chime (and the closing line after it)
+    cue_end, chime_start = spans[0][1], spans[1][0]
+    assert abs((chime_start - cue_end) - 6.0) <= 0.010
+    [start], [end] = events(tmp_path / "data", "timer_start"), events(tmp_path / "data", "timer_end")
+    assert end["offset"] - start["offset"] == pytest.approx(6.0, abs=1e-6)
+
+
+def test_stop_spoken_in_the_middle_of_a_long_prompt_ends_the_session_stopped_and_quiet(tmp_path):
+    audio = timeline((0.5, say("let's check in")), (4.0, say("stop")), length=12)
+    result, out = listen(tmp_path, audio)
+    assert [(s["ritual"], s["status"]) for s in history(tmp_path / "data")] == [("bedtime_check_in", "stopped")]
+    assert "heard: stop -> stop" in result.stdout
+    stop_end = 4.0 + sound_spans(say("stop"))[-1][1]
+    # After the stop: only the short goodbye, then silence (the long prompt was cut off).
+    assert sound_spans(out[int((stop_end + 3.0) * 16000):]) == []
+
+
+def test_stop_spoken_in_the_middle_of_a_timer_ends_the_session_stopped(tmp_path):
+    audio = timeline((0.5, say("let's do the reunion greeting")), (14.0, say("stop")), length=20)
+    result, _ = listen(tmp_path, audio)
+    data = tmp_path / "data"
+    assert [(s["ritual"], s["status"]) for s in history(data)] == [("reunion_greeting", "stopped")]
+    assert events(data, "timer_start") and not events(data, "timer_end")
+
+
+def test_the_skills_own_prompts_fed_back_trigger_nothing(tmp_path, library):
+    from voice.speech.tts import Pyttsx3Voice
+    voice = Pyttsx3Voice()
+    lines = [library.system.get(k) for k in ("help_idle", "help_ritual", "help_turn", "paused", "resumed",
+                                              "skipped", "stopped", "not_understood_idle")]
+    for ritual_id in ("bedtime_check_in", "six_second_kiss", "appreciation_round"):
+        lines += [getattr(step, "text", None) or getattr(step, "prompt", "") for step in library.get(ritual_id).steps]
+    names = {"first": "Partner one", "second": "Partner two", "who": "Partner one", "other": "Partner two",
+             "question": "", "round": ""}
+    clips = [voice.render(line.format(**names)) for line in lines if line]
+    audio = np.concatenate([np.concatenate([c, silence(1.0)]) for c in clips])
+    result, out = listen(tmp_path, audio)
+    assert history(tmp_path / "data") == []
+    assert sound_spans(out) == []                 # and it never answered itself
+
+
+def test_distractor_speech_during_a_turn_triggers_nothing(tmp_path):
+    audio = timeline((0.5, say("let's check in")),
+                     (12.0, say("I appreciate you stopping at the store")),
+                     (15.0, say("I'm done with that project", "rms")),
+                     (18.0, say("the meeting was paused twice", "awb")),
+                     (21.0, say("that's it")), length=30)
+    result, _ = listen(tmp_path, audio)
+    data = tmp_path / "data"
+    first_turn = events(data, "turn_end")[0]
+    assert first_turn["ended_by"] == "done" and first_turn["offset"] > 20.0
+    assert not events(data, "pause") and not events(data, "skip")
+
+
+def test_a_failing_input_stream_leaves_an_interrupted_session_and_earlier_sessions_intact(tmp_path, library,
+                                                                                            catalogue):
+    data = tmp_path / "data"
+    listen(tmp_path, np.concatenate([silence(0.5), say("let's do the six second kiss"), silence(1)]), data)
+    from voice.journal import Journal
+    from voice.listen import Listener
+    from voice.planner import JournalPlanner
+    from voice.recorder import JournalRecorder
+    from voice.render import RenderRoom
+    from voice.runner import Runner
+    from voice.skill import Skill
+    from voice.speech.sphinx import SphinxRecognizer
+    from voice.speech.tts import FakeVoice
+    from voice.virtual import VirtualClock
+
+    def unplugged():
+        audio = np.concatenate([silence(0.5), say("let's check in"), silence(4.0)])
+        for i in range(0, len(audio), 480):
+            yield audio[i:i + 480]
+        raise AudioError("The microphone stopped sending audio (unplugged?).")
+
+    journal = Journal.open(data / "journal.sqlite3")
+    clock = VirtualClock()
+    room = RenderRoom(unplugged(), Listener(SphinxRecognizer(catalogue)), FakeVoice(), clock)
+    runner = Runner(Skill(library, ("A", "B"), JournalPlanner(journal, library)), catalogue, room, room, clock,
+                    JournalRecorder(journal, ("A", "B"), False, 0.0))
+    with pytest.raises(AudioError):
+        runner.run()
+    # (A rendered file's journal times are on its own sample clock from "now", so order by id, not time.)
+    assert sorted((s.id, s.ritual_id, s.status) for s in journal.sessions()) == [
+        (1, "six_second_kiss", "completed"), (2, "bedtime_check_in", "interrupted")]
+    journal.close()
+
+
+def test_an_unreadable_input_file_gives_one_line(tmp_path):
+    bad = tmp_path / "in.wav"
+    bad.write_bytes(b"RIFF....not really")
+    result = subprocess.run([sys.executable, "-m", "voice", "--data-dir", str(tmp_path), "listen", "--input",
+                             str(bad), "--output", str(tmp_path / "out.wav")], capture_output=True, text=True)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+@pytest.fixture(scope="module")
+def virtual_sound_card():
+    run_dir = subprocess.run([str(ROOT / "script" / "virtual-audio")], capture_output=True, text=True, check=True)
+    return {**os.environ, "XDG_RUNTIME_DIR": run_dir.stdout.strip()}
+
+
+def test_live_loop_through_a_virtual_sound_card_completes_the_kiss_and_never_answers_itself(tmp_path,
+                                                                                           virtual_sound_card):
+    env = virtual_sound_card
+    request = write(tmp_path / "request.wav", say("let's do the six second kiss"))
+    proc = subprocess.Popen([sys.executable, "-m", "voice", "--data-dir", str(tmp_path), "listen",
+                             "--engine", "pocketsphinx"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    time.sleep(4)                                  # models loaded, microphone open
+    subprocess.run(["paplay", "--device=vsink", str(request)], env=env, check=True)
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline and not any(s["status"] == "completed" for s in history(tmp_path)):
+        time.sleep(0.5)
+    time.sleep(4)                                  # the device's last words echo in the room...
+    proc.terminate()
+    out, err = proc.communicate(timeout=10)
+    assert [(s["ritual"], s["status"]) for s in history(tmp_path)] == [("six_second_kiss", "completed")], out + err
+    assert "Sorry" not in out                      # ...and are never taken for a person talking
