@@ -7,6 +7,8 @@ alias of every ritual, so a new ritual file is startable by voice with no code c
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -81,6 +83,22 @@ def _expand(template: str, path: str, line: int) -> list[str]:
         raise DataFileError(path, f"cannot parse template '{template}': {exc}", line) from exc
 
 
+def _fill_lists(raw: str, lists: dict[str, dict[str, str]], path: str,
+                line: int) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
+    """Every filling of the ``{list}`` references in ``raw``, with the slot values it carries."""
+    used = [name for name in lists if "{" + name + "}" in raw]
+    unknown = set(re.findall(r"\{(\w+)\}", raw)) - set(lists)
+    if unknown:
+        raise DataFileError(path, f"unknown list {{{sorted(unknown)[0]}}} (define it under 'lists')", line)
+    out = []
+    for combo in itertools.product(*(lists[name].items() for name in used)):
+        text = raw
+        for name, (spoken, _value) in zip(used, combo):
+            text = text.replace("{" + name + "}", spoken)
+        out.append((text, tuple((name, value) for name, (_spoken, value) in zip(used, combo))))
+    return out
+
+
 def load_catalogue(ritual_names: dict[str, str], path: Path = DEFAULT_PATH) -> Catalogue:
     """Load the intent file, filling ``{ritual}`` from ``ritual_names`` (spoken name -> ritual id)."""
     p = str(path)
@@ -91,6 +109,15 @@ def load_catalogue(ritual_names: dict[str, str], path: Path = DEFAULT_PATH) -> C
     if not isinstance(fillers, list) or not all(isinstance(f, str) for f in fillers):
         raise DataFileError(p, "fillers: must be a list of words", data.line_of("fillers"))
     names = {normalize(name): rid for name, rid in ritual_names.items()}
+    lists: dict[str, dict[str, str]] = {"ritual": names}
+    raw_lists = data.get("lists", {})
+    if not isinstance(raw_lists, LineDict):
+        raise DataFileError(p, "lists: must map a list name to {spoken: value}", data.line_of("lists"))
+    for list_name, values in raw_lists.items():
+        if list_name == "ritual" or not isinstance(values, LineDict) or not values:
+            raise DataFileError(p, f"lists.{list_name}: must be a non-empty mapping of spoken words to values "
+                                "('ritual' is filled from the ritual files)", raw_lists.line_of(list_name))
+        lists[list_name] = {normalize(k): str(v) for k, v in values.items()}
     by_context: dict[str, dict[tuple[str, str, tuple[tuple[str, str], ...]], Phrase]] = {
         c: {} for c in CONTEXTS}
     templates: dict[str, list[tuple[str, str]]] = {c: [] for c in CONTEXTS}
@@ -117,13 +144,7 @@ def load_catalogue(ritual_names: dict[str, str], path: Path = DEFAULT_PATH) -> C
             for context in contexts:
                 templates[context].append((name, template))
             for raw in _expand(template, p, t_line):
-                if "{ritual}" in raw:
-                    if name != "start_ritual":
-                        raise DataFileError(p, f"intents.{name}: only start_ritual has the {{ritual}} slot", t_line)
-                    pairs = [(raw.replace("{ritual}", spoken), (("ritual", rid),)) for spoken, rid in names.items()]
-                else:
-                    pairs = [(raw, ())]
-                for text, slots in pairs:
+                for text, slots in _fill_lists(raw, lists, p, t_line):
                     norm = normalize(text)
                     if not norm:
                         continue

@@ -30,8 +30,12 @@ SYSTEM_KEYS = frozenset({
     "time_left", "no_timer", "turn_time_up", "busy", "list_rituals", "starting",
     "ended_early", "unit_minute", "unit_minutes", "unit_second", "unit_seconds", "unit_and",
     "default_first", "default_second",
+    "answer_count", "answer_last", "answer_never", "answer_streak", "answer_streak_none", "apart_noted",
+    "period_week", "period_month", "period_today", "when_today", "when_yesterday", "when_days_ago",
+    "unit_day", "unit_days", "unit_week", "unit_weeks", "missed_gently",
 })
-SYSTEM_PLACEHOLDERS = frozenset({"ritual", "names", "time", "description", "first", "second", "minutes"})
+SYSTEM_PLACEHOLDERS = frozenset({"ritual", "names", "time", "description", "first", "second", "minutes", "count",
+                                 "period", "when", "unit"})
 
 
 @dataclass(frozen=True)

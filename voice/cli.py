@@ -12,6 +12,7 @@ from voice.app import App
 from voice.errors import RitualsError
 from voice.matcher import recognize
 from voice.planner import JournalPlanner
+from voice.review.answers import JournalAnswers
 from voice.recorder import JournalRecorder
 from voice.runner import Runner
 from voice.skill import Skill
@@ -50,7 +51,8 @@ def _run_text(app: App, ritual_id: str | None) -> int:
     if recovered:
         print(f"(marked {len(recovered)} unfinished session(s) as interrupted)", file=sys.stderr)
     clock = MonotonicClock()
-    skill = Skill(app.library, app.names, JournalPlanner(journal, app.library))
+    skill = Skill(app.library, app.names, JournalPlanner(journal, app.library),
+                  answers=JournalAnswers(journal, app.library))
     source = LineSource(sys.stdin, echo_to=None if sys.stdin.isatty() else sys.stdout)
     output = PrintOutput(sys.stdout, countdown=sys.stdout.isatty())
     recorder = JournalRecorder(journal, app.names, app.config.store_content, clock.now())
@@ -68,21 +70,6 @@ def _cmd_run(app: App, args: argparse.Namespace) -> int:
 
 def _cmd_chat(app: App, args: argparse.Namespace) -> int:
     return _run_text(app, None)
-
-
-def _cmd_history(app: App, args: argparse.Namespace) -> int:
-    sessions = app.journal.sessions()
-    if args.json:
-        print(json.dumps([s.to_json() for s in sessions], indent=2))
-        return 0
-    if not sessions:
-        print("No sessions yet. Start one with 'rituals chat' or 'rituals run RITUAL --text'.")
-        return 0
-    for s in sessions:
-        minutes = "" if s.duration is None else f"{s.duration / 60:5.1f} min"
-        local = s.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        print(f"{s.id:>4}  {local}  {s.ritual_id:<28} {minutes:>9}  {s.status:<11} first: {s.first_name}")
-    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -105,16 +92,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("chat", help="talk to the skill by typing (e.g. \"let's check in\")")
     p.set_defaults(func=_cmd_chat)
 
-    p = sub.add_parser("history", help="past sessions")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=_cmd_history)
-
     p = sub.add_parser("understand", help="show how a sentence is understood")
     p.add_argument("text")
     p.add_argument("--context", choices=("idle", "turn"), default="idle")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_understand)
     from voice.cli_models import add_commands as add_models
+    from voice.cli_review import add_commands as add_review
+    add_review(sub)
     from voice.cli_voice import add_commands, add_demo
     add_commands(sub)
     add_demo(sub)
@@ -138,5 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nrituals: stopped.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # "rituals show 1 | head": the reader left; nothing to report
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     finally:
         app.close()

@@ -13,6 +13,7 @@ from voice.audio.sources import WavSource
 from voice.errors import AudioError
 from voice.listen import Listener
 from voice.planner import JournalPlanner
+from voice.review.answers import JournalAnswers
 from voice.recorder import JournalRecorder
 from voice.render import RenderRoom
 from voice.runner import Runner
@@ -49,7 +50,8 @@ def render(app: App, input_path: Path, output_path: Path, engine: str, model: Pa
     clock = VirtualClock(0.0)
     room = RenderRoom(source.chunks(), Listener(recognizer), voice or make_voice(app), clock)
     recorder = JournalRecorder(journal, app.names, app.config.store_content, 0.0, datetime.now(timezone.utc))
-    skill = Skill(app.library, app.names, JournalPlanner(journal, app.library))
+    skill = Skill(app.library, app.names, JournalPlanner(journal, app.library),
+                          answers=JournalAnswers(journal, app.library))
     runner = Runner(skill, app.catalogue, room, room, clock, recorder, trace=trace(sys.stdout))
     runner.run()
     write_wav(output_path, room.output(len(source.audio) / 16000))

@@ -46,6 +46,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX events_session ON events (session_id, id);
     """,
+    # 2: days the couple was apart (they never break a streak)
+    """
+    CREATE TABLE away_days (
+        day TEXT PRIMARY KEY,
+        noted_at TEXT NOT NULL
+    );
+    """,
 )
 
 STATUSES = ("completed", "stopped", "interrupted")
@@ -135,6 +142,7 @@ class Journal:
                 raise JournalError(f"The journal at {path} cannot use WAL mode ({mode}): put the data "
                                    "directory on a local disk.")
             db.execute("PRAGMA synchronous = FULL")
+            db.execute("PRAGMA secure_delete = ON")  # forgotten sessions are overwritten, not just unlinked
             journal._migrate()
         except sqlite3.DatabaseError as exc:
             db.close()
@@ -265,6 +273,55 @@ class Journal:
             sql += " WHERE " + " AND ".join(where)
         rows = self._read(sql + " ORDER BY e.id", tuple(args))
         return [EventRow(r[0], r[1], parse_iso(r[2]), r[3], r[4], json.loads(r[5])) for r in rows]
+
+    # ---- days apart, forgetting, importing ---------------------------------------------------------
+
+    def away_days(self) -> list[str]:
+        """ISO dates (YYYY-MM-DD) marked as apart."""
+        return [r[0] for r in self._read("SELECT day FROM away_days ORDER BY day")]
+
+    def mark_away(self, days: list[str], noted_at: datetime) -> None:
+        with self._write() as db:
+            db.executemany("INSERT OR IGNORE INTO away_days (day, noted_at) VALUES (?, ?)",
+                           [(day, iso(noted_at)) for day in days])
+
+    def forget(self, session_ids: list[int]) -> int:
+        """Delete these sessions and their events, then compact so nothing of them stays on disk."""
+        with self._write() as db:
+            db.executemany("DELETE FROM events WHERE session_id = ?", [(i,) for i in session_ids])
+            count = sum(db.execute("DELETE FROM sessions WHERE id = ?", (i,)).rowcount for i in session_ids)
+        try:
+            self._db.execute("VACUUM")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error as exc:
+            raise self._translate(exc) from exc
+        return count
+
+    def import_sessions(self, sessions: list[dict[str, Any]], away: list[str], noted_at: datetime) -> tuple[int, int]:
+        """Add exported sessions (with their events) not already here, all or nothing.
+
+        A session is already here when one of the same ritual started at the same moment exists.
+        Returns (added, skipped).
+        """
+        existing = {(r[0], r[1]) for r in self._read("SELECT ritual_id, started_at FROM sessions")}
+        added = skipped = 0
+        with self._write() as db:
+            for s in sessions:
+                if (s["ritual"], s["started_at"]) in existing:
+                    skipped += 1
+                    continue
+                cursor = db.execute(
+                    "INSERT INTO sessions (ritual_id, started_at, ended_at, status, first_partner, first_name) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (s["ritual"], s["started_at"], s["ended_at"], s["status"], s["first_partner"], s["first_name"]))
+                db.executemany("INSERT INTO events (session_id, at, offset_s, kind, data) VALUES (?, ?, ?, ?, ?)",
+                               [(cursor.lastrowid, e["at"], e["offset_s"], e["kind"], json.dumps(e["data"], sort_keys=True))
+                                for e in s["events"]])
+                existing.add((s["ritual"], s["started_at"]))
+                added += 1
+            db.executemany("INSERT OR IGNORE INTO away_days (day, noted_at) VALUES (?, ?)",
+                           [(day, iso(noted_at)) for day in away])
+        return added, skipped
 
     def last_first_partner(self, ritual_id: str) -> int | None:
         rows = self._read("SELECT first_partner FROM sessions WHERE ritual_id = ? "

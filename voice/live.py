@@ -27,6 +27,7 @@ from voice.errors import AudioError
 from voice.events import Action, Chime, Listen, Say, StopOutput
 from voice.listen import Listener
 from voice.planner import JournalPlanner
+from voice.review.answers import JournalAnswers
 from voice.recorder import JournalRecorder
 from voice.runner import InputItem, Runner, Utterance, Wake
 from voice.skill import Skill
@@ -212,7 +213,8 @@ def run_live(app: App, engine: str, model: Path | None, device: str | None, max_
             room = LiveRoom(Listener(recognizer), voice, int(device) if device and device.isdigit() else device)
             recorder = JournalRecorder(journal, app.names, app.config.store_content, clock.now(),
                                        datetime.now(timezone.utc))
-            skill = Skill(app.library, app.names, JournalPlanner(journal, app.library))
+            skill = Skill(app.library, app.names, JournalPlanner(journal, app.library),
+                          answers=JournalAnswers(journal, app.library))
             Runner(skill, app.catalogue, room, room, clock, recorder, trace=trace(sys.stdout, started)).run()
             return 0
         except AudioError as exc:

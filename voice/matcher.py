@@ -73,7 +73,9 @@ def _correct(words: list[str], vocabulary: tuple[str, ...], cutoff: float) -> li
     known = set(vocabulary)
     out = []
     for word in words:
-        if word not in known and len(word) >= 4:
+        if word not in known and word.endswith("s") and word[:-1] in known:
+            word = word[:-1]  # a plural of a catalogue word: "check ins", "kisses" stay understood
+        elif word not in known and len(word) >= 4:
             best = process.extractOne(word, vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff)
             word = best[0] if best else word
         out.append(word)
@@ -107,9 +109,11 @@ def recognize(text: str, catalogue: Catalogue, context: Context = "idle",
         return None
     best_score, best_index = scored[-1]
     best = phrases[best_index]
+    # An utterance that is exactly a phrase is that phrase, unless it is exactly another one too.
+    margin = 0.0 if best_score >= 100.0 else settings.margin
     for score, index in reversed(scored[:-1]):
         rival = phrases[index]
-        if score < best_score - settings.margin:
+        if score < best_score - margin:
             break
         if (rival.intent, rival.slots) != (best.intent, best.slots):
             return None

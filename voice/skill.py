@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from prompts import RitualLibrary
 from voice.engine import EngineSettings, RitualEngine
 from voice.events import Action, BeginSession, Chime, Event, Heard, Listen, Say
+from voice.matcher import Match
 
 
 @dataclass(frozen=True)
@@ -39,12 +40,15 @@ class Skill:
 
     def __init__(self, library: RitualLibrary, names: tuple[str, str],
                  planner: SessionPlanner = first_session_plan, rng: random.Random | None = None,
-                 settings: EngineSettings | None = None) -> None:
+                 settings: EngineSettings | None = None,
+                 answers: Callable[[Match], str | None] | None = None) -> None:
+        """``answers``: replies to questions about the journal ("what's our streak"), if any."""
         self.library = library
         self.names = names
         self.planner = planner
         self.rng = rng or random.Random()
         self.settings = settings or EngineSettings()
+        self.answers = answers
         self.engine: RitualEngine | None = None
         self._reprompted = False
         self._outputs_emitted = 0
@@ -110,5 +114,8 @@ class Skill:
             return out + self._say(system.get("help_idle"))
         if match.intent in ("stop", "pause", "resume", "skip", "repeat", "time_left"):
             return out + self._say(system.get("nothing_running"))
+        reply = self.answers(match) if self.answers is not None else None
+        if reply:
+            return out + self._say(reply)
         return out  # a stray yes/no between rituals needs no answer
 

@@ -1,0 +1,183 @@
+"""Looking back: history filters, stats and fair streaks, export/import, forget, spoken answers, the report."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from voice.journal import Journal
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+def rituals(data: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "voice", "--data-dir", str(data), *args], input=stdin,
+                          capture_output=True, text=True, timeout=120)
+
+
+def local_evening(days_ago: int) -> datetime:
+    now = datetime.now().astimezone()
+    return (now - timedelta(days=days_ago)).replace(hour=21, minute=30, second=0, microsecond=0)
+
+
+@pytest.fixture()
+def evenings(tmp_path) -> Path:
+    """A journal with a couple's recent weeks: check-ins most evenings, kisses, one stopped session."""
+    data = tmp_path / "data"
+    journal = Journal.open(data / "journal.sqlite3")
+    for days_ago in [1, 2, 3, 5, 6, 7, 9, 10, 11, 12, 20, 21]:
+        start = local_evening(days_ago)
+        sid = journal.begin("bedtime_check_in", days_ago % 2, "Alex" if days_ago % 2 == 0 else "Sam", start)
+        for i, secs in enumerate((40.0, 65.5, 30.0, 52.0)):
+            journal.event(sid, start + timedelta(seconds=60 * (i + 1)), 60.0 * (i + 1), "turn_end",
+                          {"who": "first" if i < 2 else "second", "partner": i // 2, "seconds": secs, "ended_by": "done"})
+        journal.end(sid, "completed", start + timedelta(minutes=6))
+    for days_ago in [1, 8, 15]:
+        sid = journal.begin("six_second_kiss", 0, "Alex", local_evening(days_ago) - timedelta(hours=2))
+        journal.end(sid, "completed", local_evening(days_ago) - timedelta(hours=2) + timedelta(seconds=12))
+    for days_ago in [5, 6]:                         # a morning habit that has lapsed since
+        sid = journal.begin("morning_coffee", 0, "Alex", local_evening(days_ago) - timedelta(hours=13))
+        journal.end(sid, "completed", local_evening(days_ago) - timedelta(hours=12, minutes=50))
+    sid = journal.begin("weekly_check_in", 0, "Alex", local_evening(4))
+    journal.end(sid, "stopped", local_evening(4) + timedelta(minutes=3))
+    journal.close()
+    return data
+
+
+def test_history_filters_by_ritual_and_date(evenings):
+    kisses = json.loads(rituals(evenings, "history", "--ritual", "kiss", "--json").stdout)
+    assert [s["ritual"] for s in kisses] == ["six_second_kiss"] * 3
+    since = (local_evening(3)).date().isoformat()
+    recent = json.loads(rituals(evenings, "history", "--since", since, "--json").stdout)
+    assert len(recent) == 4   # check-ins 1, 2 and 3 days ago, the kiss yesterday
+    assert {s["ritual"] for s in recent} == {"bedtime_check_in", "six_second_kiss"}
+
+
+def test_impossible_dates_and_unknown_sessions_get_one_line(evenings):
+    for args in (("history", "--since", "2026-02-30"), ("show", "999"), ("away", "--from", "2026-13-01"),
+                 ("forget", "--session", "999", "--yes")):
+        result = rituals(evenings, *args)
+        assert result.returncode == 2 and result.stderr.count("\n") == 1, args
+        assert "Traceback" not in result.stderr
+
+
+def test_stats_count_streaks_fairly_and_name_a_missed_day_gently(evenings):
+    stats = {s["ritual"]: s for s in json.loads(rituals(evenings, "stats", "--json").stdout)}
+    check_in = stats["bedtime_check_in"]
+    assert check_in["streak"]["current"] == 3            # yesterday, 2 and 3 days ago; 4 days ago missed
+    assert check_in["streak"]["best"] == 4               # 9-12 days ago
+    assert check_in["completion_rate"] == 1.0 and check_in["average_minutes"] == 6.0
+    assert stats["weekly_check_in"]["completion_rate"] == 0.0
+    # Mark the missed day (4 days ago) as apart: the streak now runs on through it.
+    day = local_evening(4).date().isoformat()
+    assert rituals(evenings, "away", "--from", day).returncode == 0
+    stats = {s["ritual"]: s for s in json.loads(rituals(evenings, "stats", "--json").stdout)}
+    assert stats["bedtime_check_in"]["streak"]["current"] == 6
+    text = rituals(evenings, "stats").stdout
+    coffee = stats["morning_coffee"]["streak"]
+    assert (coffee["current"], coffee["missed"]) == (0, 3)   # 1-3 days ago (4 days ago they were apart)
+    assert "It's been 3 days since the last one. No pressure" in text
+
+
+def test_show_lists_turn_durations(evenings):
+    out = rituals(evenings, "show", "1").stdout
+    assert "first talked 40.0 s (ended by done)" in out
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_export_is_complete_private_and_imports_back_after_forgetting_everything(evenings, tmp_path, fmt):
+    before = rituals(evenings, "history", "--json").stdout
+    out = tmp_path / f"backup.{fmt}"
+    assert rituals(evenings, "export", "--format", fmt, "--out", str(out)).returncode == 0
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+    assert rituals(evenings, "forget", "--all", "--yes").returncode == 0
+    assert json.loads(rituals(evenings, "history", "--json").stdout) == []
+    result = rituals(evenings, "import", str(out))
+    assert result.stdout.startswith("Imported 18 session(s)")
+    restored = json.loads(rituals(evenings, "history", "--json").stdout)
+    strip = lambda rows: [{k: v for k, v in r.items() if k != "id"} for r in rows]  # noqa: E731
+    assert strip(restored) == strip(json.loads(before))
+    assert "first talked 40.0 s" in rituals(evenings, "show", str(restored[0]["id"])).stdout
+    again = rituals(evenings, "import", str(out))
+    assert again.stdout.startswith("Imported 0 session(s); 18 were already here")
+
+
+def test_a_damaged_export_gives_one_line_and_leaves_the_journal_untouched(evenings, tmp_path):
+    out = tmp_path / "backup.json"
+    rituals(evenings, "export", "--out", str(out))
+    data = json.loads(out.read_text())
+    data["sessions"][3]["started_at"] = "last tuesday"
+    damaged = tmp_path / "damaged.json"
+    damaged.write_text(json.dumps(data))
+    rituals(evenings, "forget", "--all", "--yes")
+    before = rituals(evenings, "history", "--json").stdout
+    result = rituals(evenings, "import", str(damaged))
+    assert result.returncode == 2 and "session 4" in result.stderr and result.stderr.count("\n") == 1
+    truncated = tmp_path / "truncated.json"
+    truncated.write_text(out.read_text()[:500])
+    assert "not valid JSON" in rituals(evenings, "import", str(truncated)).stderr
+    assert rituals(evenings, "history", "--json").stdout == before
+
+
+def test_forget_asks_first_and_keeps_everything_unless_confirmed(evenings):
+    assert rituals(evenings, "forget", "--session", "1", stdin="no\n").returncode == 1
+    assert len(json.loads(rituals(evenings, "history", "--json").stdout)) == 18
+    assert rituals(evenings, "forget", "--session", "1", stdin="forget\n").returncode == 0
+    ids = [s["id"] for s in json.loads(rituals(evenings, "history", "--json").stdout)]
+    assert 1 not in ids and len(ids) == 17
+    db = (evenings / "journal.sqlite3").read_bytes() + (evenings / "journal.sqlite3-wal").read_bytes() \
+        if (evenings / "journal.sqlite3-wal").exists() else (evenings / "journal.sqlite3").read_bytes()
+    assert db.count(b"65.5") <= 11 * 1          # session 1's events are gone from the file, not just hidden
+
+
+def test_journal_file_is_owner_only(evenings):
+    assert oct((evenings / "journal.sqlite3").stat().st_mode & 0o777) == "0o600"
+
+
+def test_spoken_questions_about_the_journal_get_one_short_sentence(evenings):
+    chat = rituals(evenings, "chat", stdin="how many check-ins did we do this month\nwhat's our streak\n"
+                                           "when did we last do the six second kiss\nwe're apart today\n").stdout
+    lines = [line for line in chat.splitlines() if line.startswith("device:")]
+    month_count = sum(1 for d in [1, 2, 3, 5, 6, 7, 9, 10, 11, 12, 20, 21]
+                      if local_evening(d).month == datetime.now().astimezone().month)
+    assert lines[0] == f"device: {month_count} bedtime check-in sessions this month."
+    assert lines[1] == "device: Your bedtime check-in streak is 3 days in a row."
+    assert lines[2] == "device: You last did the six second kiss yesterday."
+    assert lines[3] == "device: Got it. Today won't count against your streaks."
+
+
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if shutil.which(name):
+            return shutil.which(name)
+    pytest.fail("Chromium is missing: 'make test' installs Debian's chromium")
+
+
+def test_report_renders_in_a_real_browser_with_heatmap_bars_and_streaks(evenings, tmp_path):
+    report = tmp_path / "report.html"
+    assert rituals(evenings, "report", "--out", str(report)).returncode == 0
+    page = report.read_text()
+    assert "http://" not in page and "https://" not in page and "<script" not in page   # self-contained
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "report.png"
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'chrome'}", "--hide-scrollbars"]
+    dom = subprocess.run([_chromium(), *flags, "--dump-dom", report.as_uri()], capture_output=True, text=True,
+                         timeout=120).stdout
+    assert "bedtime check-in" in dom and "Every day we showed up" in dom and "3</div>" in dom
+    subprocess.run([_chromium(), *flags, "--window-size=1100,1300", f"--screenshot={shot}", report.as_uri()],
+                   capture_output=True, timeout=120, check=True)
+    import numpy as np
+    from PIL import Image
+    pixels = np.asarray(Image.open(shot).convert("RGB")).reshape(-1, 3).astype(int)
+    coloured = (pixels.max(axis=1) - pixels.min(axis=1) > 60).sum()   # calendar cells, bars, streak numbers
+    assert coloured > 5000, "the coloured calendar and bars should be visible"
+    assert len(np.unique(pixels, axis=0)) > 50     # not a blank page

@@ -1,0 +1,1 @@
+"""Looking back: streaks, stats, export and import, the HTML report, spoken answers."""
