@@ -65,8 +65,8 @@ class Catalogue:
     """Every word of every phrase: typos and near-misses are corrected to these before matching."""
     templates: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     """Context -> (intent, template) pairs, for recognisers whose grammars keep the template structure."""
-    slot_values: dict[str, str] = field(default_factory=dict)
-    """Normalised spoken name -> ritual id: the values of ``{ritual}``."""
+    lists: dict[str, dict[str, str]] = field(default_factory=dict)
+    """List name -> {normalised spoken words: slot value}; ``ritual`` holds every ritual name."""
 
 
 def _expand(template: str, path: str, line: int) -> list[str]:
@@ -110,9 +110,10 @@ def load_catalogue(ritual_names: dict[str, str], path: Path = DEFAULT_PATH) -> C
         raise DataFileError(p, "fillers: must be a list of words", data.line_of("fillers"))
     names = {normalize(name): rid for name, rid in ritual_names.items()}
     lists: dict[str, dict[str, str]] = {"ritual": names}
-    raw_lists = data.get("lists", {})
+    raw_lists = data.get("lists") or LineDict()
     if not isinstance(raw_lists, LineDict):
         raise DataFileError(p, "lists: must map a list name to {spoken: value}", data.line_of("lists"))
+    raw_lists.key_lines = getattr(raw_lists, "key_lines", {})
     for list_name, values in raw_lists.items():
         if list_name == "ritual" or not isinstance(values, LineDict) or not values:
             raise DataFileError(p, f"lists.{list_name}: must be a non-empty mapping of spoken words to values "
@@ -158,5 +159,5 @@ def load_catalogue(ritual_names: dict[str, str], path: Path = DEFAULT_PATH) -> C
         {c: tuple(ph.text for ph in found) for c, found in phrases.items()},
         tuple(sorted({w for found in phrases.values() for ph in found for w in ph.text.split()})),
         {c: tuple(found) for c, found in templates.items()},
-        names,
+        lists,
     )

@@ -63,9 +63,10 @@ def jsgf(catalogue: Catalogue, context: Context, known: WordCheck) -> str:
             bodies.append(body)
     lines = ["#JSGF V1.0;", f"grammar {context};", "public <utterance> = " + " | ".join(
         f"( {b} )" for b in bodies) + ";"]
-    names = [n for n in catalogue.slot_values if all(known(w) for w in n.split())]
-    if any("<ritual>" in b for b in bodies):
-        lines.append("<ritual> = " + (" | ".join(names) if names else "<VOID>") + ";")
+    for name, values in catalogue.lists.items():  # one rule per list the templates use
+        if any(f"<{name}>" in b for b in bodies):
+            spoken = [v for v in values if all(known(w) for w in v.split())]
+            lines.append(f"<{name}> = " + (" | ".join(spoken) if spoken else "<VOID>") + ";")
     return "\n".join(lines) + "\n"
 
 

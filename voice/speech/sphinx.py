@@ -59,7 +59,11 @@ class SphinxRecognizer:
         self._grammar = Decoder(dict=os.path.join(model, "cmudict-en-us.dict"), lm=None, **common)
         self._phones = Decoder(allphone=os.path.join(model, "en-us-phone.lm.bin"), lm=None, **common)
         for context in CONTEXTS:
-            self._grammar.add_jsgf_string(context, jsgf(catalogue, context, self._known))
+            try:
+                self._grammar.add_jsgf_string(context, jsgf(catalogue, context, self._known))
+            except (ValueError, RuntimeError) as exc:
+                raise AudioError(f"PocketSphinx could not build the {context} grammar from intents/ ({exc}): "
+                                 "check the intent templates with 'rituals understand'.") from exc
         self._context: Context = "idle"
         self._grammar.activate_search(self._context)
         self._open = False
