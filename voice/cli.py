@@ -100,9 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
     from voice.cli_models import add_commands as add_models
     from voice.cli_review import add_commands as add_review
     add_review(sub)
-    from voice.cli_voice import add_commands, add_demo
+    from voice.cli_voice import add_calibrate, add_commands, add_demo, add_eval
     add_commands(sub)
     add_demo(sub)
+    add_eval(sub)
+    add_calibrate(sub)
     add_models(sub)
 
     p = sub.add_parser("doctor", help="check microphone, speaker, speech engines, models and data")

@@ -123,3 +123,98 @@ def add_demo(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="an evening with no microphone: synthesised partners, real everything else")
     p.add_argument("--out", type=Path, default=Path("demo.wav"))
     p.set_defaults(func=cmd_demo)
+
+
+def cmd_eval(app: App, args: argparse.Namespace) -> int:
+    import json as _json
+
+    from voice.evaluate import ListeningPipeline, evaluate, load_manifest, print_table
+    from voice.speech.engines import make_recognizer
+
+    def report(line: str) -> None:
+        print(f"rituals: {line}", file=sys.stderr)
+
+    items, bad = load_manifest(args.manifest, report)
+    results = []
+    for engine in args.engine or [app.config.engine]:
+        recognizer, note = make_recognizer(engine, app.catalogue, args.model, app.config_model, app.data_dir)
+        print(note, file=sys.stderr)
+        result = evaluate(items, ListeningPipeline(recognizer, app.catalogue), report)
+        result["bad_lines"] = bad
+        results.append(result)
+    if args.json:
+        print(_json.dumps(results[0] if len(results) == 1 else results, indent=2))
+    else:
+        print_table(results)
+        for r in results:
+            if r["confusions"]:
+                print(f"{r['engine']} confusions: " + "; ".join(
+                    f"{k} -> {', '.join(f'{g} x{n}' for g, n in v.items())}" for k, v in r["confusions"].items()))
+    return 0
+
+
+def add_eval(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("eval", help="score the listening path on a labelled corpus (JSONL manifest)")
+    p.add_argument("manifest", type=Path)
+    p.add_argument("--engine", action="append", choices=("auto", "vosk", "pocketsphinx"))
+    p.add_argument("--model", type=Path)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_eval)
+
+
+def cmd_calibrate(app: App, args: argparse.Namespace) -> int:
+    import time as _time
+
+    from voice.audio.endpoint import Endpointer, SpeechEnded, SpeechStarted
+    from voice.audio.player import Player
+    from voice.audio.sources import MicrophoneSource
+    from voice.calibrate import calibrate
+    from voice.live import check_devices
+    from voice.speech.engines import make_recognizer
+
+    check_devices()
+    recognizer, note = make_recognizer(args.engine or app.config.engine, app.catalogue, args.model,
+                                       app.config_model, app.data_dir)
+    print(note, file=sys.stderr)
+    voice = make_voice(app)
+    finished: list[int] = []
+    player = Player(lambda item, now: finished.append(item), lambda item, now: None, _time.monotonic)
+    said = [0]
+
+    def speak(text: str) -> None:
+        print(f"device: {text}")
+        said[0] += 1
+        player.play(said[0], voice.render(text))
+        while said[0] not in finished:
+            _time.sleep(0.02)
+
+    def record(context: str):
+        import numpy as np
+        endpointer, kept, t = Endpointer(), [], 0.0
+        for chunk in MicrophoneSource().chunks():
+            t += len(chunk) / 16000
+            events = endpointer.feed(chunk, t)
+            if kept or any(isinstance(e, SpeechStarted) for e in events):
+                kept.append(chunk)
+            if any(isinstance(e, SpeechEnded) for e in events) or t > 8.0:
+                return np.concatenate(kept) if kept else np.zeros(1600, dtype=np.int16)
+        return np.zeros(1600, dtype=np.int16)
+
+    try:
+        results = calibrate(app.names, app.library.system, app.catalogue, recognizer, speak, record,
+                            app.data_dir / "calibration")
+    finally:
+        player.close()
+    misheard = [r for r in results if not r.ok]
+    for r in results:
+        print(f"  {'ok  ' if r.ok else 'MISS'} {r.partner}: \"{r.probe.say}\" -> {r.understood or 'nothing'}")
+    print(f"{len(results) - len(misheard)} of {len(results)} understood. Recordings and a manifest for "
+          f"'rituals eval' are in {app.data_dir / 'calibration'}.")
+    return 0
+
+
+def add_calibrate(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("calibrate", help="each partner says each command once; see what is misheard")
+    p.add_argument("--engine", choices=("auto", "vosk", "pocketsphinx"))
+    p.add_argument("--model", type=Path)
+    p.set_defaults(func=cmd_calibrate)

@@ -19,7 +19,7 @@ from voice.events import Action, Chime, Listen, Say, StopOutput
 from voice.listen import Listener
 from voice.runner import EndOfInput, InputItem, Wake
 from voice.speech.tts import Voice
-from voice.virtual import DeadlockError, VirtualClock
+from voice.virtual import DeadlockError, PlaybackTracker, VirtualClock
 
 
 class RenderRoom:
@@ -41,9 +41,7 @@ class RenderRoom:
         self._eof_sent = False
         self._timeline = np.zeros(RATE * 10, dtype=np.int16)
         self._length = 0              # samples of output written
-        self._playing: list[float] = []
-        self._finished = 0
-        self._busy_until = 0.0
+        self.playback = PlaybackTracker(clock)
         self.placed: list[tuple[float, float, Action]] = []
         """(start s, end s, action) of everything played, for tests and the demo's report."""
 
@@ -56,11 +54,8 @@ class RenderRoom:
             self.listener.set_context(action.context)
         elif isinstance(action, (Say, Chime)):
             audio = self.voice.render(action.text) if isinstance(action, Say) else chime(action.name)
-            start = max(now, self._busy_until)
-            end = start + len(audio) / RATE
+            start, end = self.playback.add(now, len(audio) / RATE)
             self._write(start, audio)
-            self._busy_until = end
-            self._playing.append(end)
             self.placed.append((start, end, action))
             if isinstance(action, Say):
                 self.listener.device_said(action.text, start, end)
@@ -84,17 +79,10 @@ class RenderRoom:
             self._timeline[at:self._length] = 0
             self._length = at
         self.placed = [(s, min(e, now), a) for s, e, a in self.placed if s < now]
-        self._finished += len(self._playing)
-        self._playing.clear()
-        self._busy_until = now
+        self.playback.cut(now)
 
     def completed(self) -> int:
-        now = self.clock.now()
-        done = [t for t in self._playing if t <= now]
-        if done:
-            self._finished += len(done)
-            self._playing = [t for t in self._playing if t > now]
-        return self._finished
+        return self.playback.completed()
 
     def refresh_at(self) -> float | None:
         return None
@@ -115,7 +103,8 @@ class RenderRoom:
         now = self.clock.now()
         until = now + timeout if timeout is not None else float("inf")
         while not self._pending and not self._ended:
-            next_done = min(self._playing) if self._playing else float("inf")
+            end = self.playback.next_end()
+            next_done = float("inf") if end is None else end
             chunk_end = (self._consumed + 480) / RATE
             if chunk_end > min(until, next_done):
                 break
@@ -127,7 +116,8 @@ class RenderRoom:
         if self._ended and not self._eof_sent:
             self._eof_sent = True
             return EndOfInput()
-        next_done = min(self._playing) if self._playing else float("inf")
+        end = self.playback.next_end()
+        next_done = float("inf") if end is None else end
         target = min(until, next_done)
         if target == float("inf"):
             raise DeadlockError(f"nothing will ever happen at t={now:.3f}")

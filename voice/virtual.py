@@ -16,6 +16,40 @@ from voice.events import Action, Chime, Say, StopOutput
 from voice.runner import EndOfInput, InputItem, Wake
 
 
+class PlaybackTracker:
+    """Outputs on a virtual timeline: each plays after the one before, and counts as finished once
+    the clock passes its end (or when cut off). Shared by the virtual and the render rooms."""
+
+    def __init__(self, clock: "VirtualClock") -> None:
+        self.clock = clock
+        self._ends: list[float] = []
+        self._finished = 0
+        self.busy_until = 0.0
+
+    def add(self, now: float, length: float) -> tuple[float, float]:
+        """Queue an output of ``length`` seconds; returns its (start, end)."""
+        start = max(now, self.busy_until)
+        self.busy_until = start + length
+        self._ends.append(self.busy_until)
+        return start, self.busy_until
+
+    def cut(self, now: float) -> None:
+        self._finished += len(self._ends)
+        self._ends.clear()
+        self.busy_until = now
+
+    def next_end(self) -> float | None:
+        return min(self._ends) if self._ends else None
+
+    def completed(self) -> int:
+        now = self.clock.now()
+        done = [t for t in self._ends if t <= now]
+        if done:
+            self._finished += len(done)
+            self._ends = [t for t in self._ends if t > now]
+        return self._finished
+
+
 class VirtualClock:
     """A clock that moves only when told to."""
 
@@ -60,9 +94,7 @@ class VirtualRoom:
             self.schedule(at, item)
         if end_input:
             self.schedule(max((t for t, _ in script), default=0.0) + 1e-3, EndOfInput())
-        self._playing: list[float] = []  # finish times of outputs not yet finished
-        self._finished = 0
-        self._busy_until = 0.0
+        self.playback = PlaybackTracker(clock)
 
     def schedule(self, at: float, item: InputItem) -> None:
         heapq.heappush(self._inputs, (at, next(self._order), item))
@@ -73,24 +105,15 @@ class VirtualRoom:
         self.log.append(Performed(now, action))
         if isinstance(action, (Say, Chime)):
             length = self.chime_seconds if isinstance(action, Chime) else len(action.text) * self.seconds_per_char
-            start = max(now, self._busy_until)
-            self._busy_until = start + length
-            self._playing.append(self._busy_until)
+            self.playback.add(now, length)
         elif isinstance(action, StopOutput):
-            self._finished += len(self._playing)
-            self._playing.clear()
-            self._busy_until = now
+            self.playback.cut(now)
         if self.respond is not None:
             for delay, item in self.respond(action, now):
                 self.schedule(now + delay, item)
 
     def completed(self) -> int:
-        now = self.clock.now()
-        done = [t for t in self._playing if t <= now]
-        if done:
-            self._finished += len(done)
-            self._playing = [t for t in self._playing if t > now]
-        return self._finished
+        return self.playback.completed()
 
     def refresh_at(self) -> float | None:
         return None
@@ -105,8 +128,8 @@ class VirtualRoom:
         candidates = []
         if self._inputs:
             candidates.append(self._inputs[0][0])
-        if self._playing:
-            candidates.append(min(self._playing))
+        if self.playback.next_end() is not None:
+            candidates.append(self.playback.next_end())
         wake = min(candidates) if candidates else None
         if timeout is None and wake is None:
             raise DeadlockError(f"nothing will ever happen at t={now:.3f}")
@@ -115,7 +138,8 @@ class VirtualRoom:
             self._advance(until)
             return None
         self._advance(max(now, wake))
-        if self._playing and min(self._playing) <= self.clock.now():
+        end = self.playback.next_end()
+        if end is not None and end <= self.clock.now():
             return Wake()
         return heapq.heappop(self._inputs)[2]
 

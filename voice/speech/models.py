@@ -7,6 +7,7 @@ the user data directory's ``models/``, then Vosk's own cache (``~/.cache/vosk``)
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import shutil
 import sys
@@ -133,10 +134,13 @@ def download(model: KnownModel, target_dir: Path, progress: Progress = _bar, ope
                         out.write(block)
                         have += len(block)
                         progress(have, model.size)
-        except (urllib.error.URLError, OSError, TimeoutError) as exc:
+        except (urllib.error.URLError, OSError, TimeoutError, http.client.HTTPException) as exc:
             raise AudioError(f"Cannot download {model.name} ({getattr(exc, 'reason', exc)}): check the network "
                              "and run the same command again; it resumes. Until then PocketSphinx is used.") from exc
         print(file=sys.stderr)
+        if have < model.size:  # the connection ended early without an error: keep the part, resume later
+            raise AudioError(f"The download of {model.name} stopped at {have / 1e6:.1f} of {model.size / 1e6:.1f} MB: "
+                             "run the same command again; it resumes. Until then PocketSphinx is used.")
     digest = sha256_of(part)
     if digest != model.sha256:
         part.unlink()
