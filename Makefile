@@ -1,9 +1,11 @@
 # The two commands of the README. Both set everything up first (script/setup).
 .PHONY: run test setup
 
+# The voice skill on the default microphone and speaker (one line and a pointer to --input and demo
+# on a machine without them).
 run:
 	@script/setup
-	@.venv/bin/rituals chat
+	@.venv/bin/rituals listen
 
 test:
 	@script/setup --test

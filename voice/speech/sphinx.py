@@ -38,6 +38,10 @@ class SphinxSettings:
     """Most phones the loop may hear per phone of the hypothesis."""
     min_score_gap: float = -0.0007
     """Lowest (grammar - phone loop) log score per frame."""
+    decoder: tuple[tuple[str, object], ...] = (("bestpath", False),)
+    """Extra PocketSphinx options for the grammar decoder. No second "bestpath" pass over the lattice:
+    it cost 84-381 ms at the end of each utterance in the idle grammar and changed no hypothesis
+    on the benchmark commands checked; without it the end costs 4-13 ms."""
 
 
 _NON_PHONES = frozenset({"SIL", "+SPN+", "+NSN+", "+BREATH+", "+COUGH+", "+NOISE+", "+UH+", "+UM+"})
@@ -56,7 +60,8 @@ class SphinxRecognizer:
         self.settings = settings or SphinxSettings()
         model = os.path.join(get_model_path(), "en-us")
         common = {"hmm": os.path.join(model, "en-us"), "logfn": os.devnull}
-        self._grammar = Decoder(dict=os.path.join(model, "cmudict-en-us.dict"), lm=None, **common)
+        self._grammar = Decoder(dict=os.path.join(model, "cmudict-en-us.dict"), lm=None, **common,
+                                **dict(self.settings.decoder))
         self._phones = Decoder(allphone=os.path.join(model, "en-us-phone.lm.bin"), lm=None, **common)
         for context in CONTEXTS:
             try:
@@ -113,6 +118,9 @@ class SphinxRecognizer:
         grammar, phones = self._grammar.hyp(), self._phones.hyp()
         if grammar is None or not grammar.hypstr.strip():
             return Hypothesis("", rejected=True, detail={"reason": "no grammar path"})
+        # The whole utterance counts, not only where the grammar aligned its words: limiting the
+        # comparison to that span let the device's own "Let's check in. Partner one, you'll go first..."
+        # pass as "let's check in".
         heard = [p for p in (phones.hypstr.split() if phones is not None else []) if p not in _NON_PHONES]
         expected = [p for word in grammar.hypstr.split() for p in (self._grammar.lookup_word(word) or "").split()]
         similarity = fuzz.ratio(heard, expected) if expected else 0.0
