@@ -7,6 +7,8 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
+
 from voice.app import App
 from voice.audio.convert import write_wav
 from voice.audio.sources import WavSource
@@ -99,7 +101,9 @@ def cmd_demo(app: App, args: argparse.Namespace) -> int:
     skill = Skill(demo_app.library, demo_app.names, JournalPlanner(journal, demo_app.library))
     print("An evening, synthesised: two partners ask for the bedtime check-in and answer it.")
     Runner(skill, demo_app.catalogue, room, room, clock, recorder, trace=trace(sys.stdout)).run()
-    write_wav(args.out, room.output() + _mix_for_listening(stream, room))
+    device = room.output()
+    room_sound = np.clip(device.astype(np.int32) + stream.rendered(len(device)), -32768, 32767).astype(np.int16)
+    write_wav(args.out, room_sound)
     last = journal.sessions()[-1] if journal.sessions() else None
     if last is None:
         print("The device never heard the request: nothing was journaled.")
@@ -107,16 +111,6 @@ def cmd_demo(app: App, args: argparse.Namespace) -> int:
     print(f"Session {last.id}: {last.ritual_id}, {last.status}, {last.duration or 0:.0f} s. "
           f"Wrote {args.out} (the partners and the device, as the room would hear them).")
     return 0 if last.status == "completed" else 1
-
-
-def _mix_for_listening(stream, room: RenderRoom):
-    """The partners' voices on the device's timeline, so demo.wav sounds like the room."""
-    import numpy as np
-    length = len(room.output())
-    stream.end_at = length
-    stream._position = 0
-    partners = np.concatenate(list(stream))[:length] if length else np.zeros(0, dtype=np.int16)
-    return np.pad(partners, (0, max(0, length - len(partners))))
 
 
 def add_demo(sub: argparse._SubParsersAction) -> None:

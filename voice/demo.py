@@ -55,6 +55,15 @@ class MixedInput:
         self._clips.append((start, audio))
         return (start + len(audio)) / RATE
 
+    def rendered(self, length: int) -> np.ndarray:
+        """All clips mixed on silence, ``length`` samples long (the partners' side of the room)."""
+        out = np.zeros(length, dtype=np.int32)
+        for start, audio in self._clips:
+            end = min(length, start + len(audio))
+            if start < end:
+                out[start:end] += audio[:end - start]
+        return np.clip(out, -32768, 32767).astype(np.int16)
+
     def __iter__(self) -> Iterator[np.ndarray]:
         while self.end_at is None or self._position < self.end_at:
             chunk = np.zeros(CHUNK, dtype=np.int32)
