@@ -108,6 +108,8 @@ PIPELINES = {
     "rituals": lambda c: ListeningPipeline(SphinxRecognizer(c), c, "rituals (grammar + rejection)"),
     "naive": lambda c: SnapPipeline("naive (free LM, nearest)", free_recognizer(), c, None),
     "wyoming": lambda c: SnapPipeline("wyoming-vosk style (words + snap)", word_loop_recognizer(c), c, 80.0),
+    # Free recognition, then this project's whole-utterance matcher (thresholds, near-ties) instead of a snap.
+    "free-matcher": lambda c: ListeningPipeline(free_recognizer(), c, "free LM + rituals matcher"),
 }
 #: The default run: every command, the first 20 everyday sentences per context, four voices, all SNRs
 #: (1 024 clips); "--full" takes the whole corpus (2 080 clips, about 3x longer).
@@ -124,6 +126,10 @@ def run_one(name: str, full: bool) -> None:
     keep = set(DISTRACTORS[:20])
     if not full:
         rows = [r for r in rows if r["voice"] in SUBSET_VOICES and (r["expect"] is not None or r["text"] in keep)]
+    snrs = [a for a in sys.argv if a.startswith("--snr=")]
+    if snrs:
+        wanted = set(snrs[0][6:].split(","))
+        rows = [r for r in rows if str(r["snr"]) in wanted]
     subset = OUT / f"manifest-{name}.jsonl"
     subset.write_text("".join(json.dumps(r) + "\n" for r in rows))
     items, _ = load_manifest(subset, print)
@@ -146,10 +152,12 @@ def main() -> None:
         run_one(sys.argv[sys.argv.index("--only") + 1], "--full" in sys.argv)
         return
     extra = ["--full"] if "--full" in sys.argv else []
-    procs = [subprocess.Popen([sys.executable, __file__, "--only", name, *extra]) for name in PIPELINES]
+    procs = [subprocess.Popen([sys.executable, __file__, "--only", name, *extra]) for name in PIPELINES
+             if name != "free-matcher"]
     for proc in procs:
         proc.wait()
-    results = [json.loads((OUT / f"result-{name}.json").read_text()) for name in PIPELINES]
+    results = [json.loads((OUT / f"result-{name}.json").read_text()) for name in PIPELINES
+               if (OUT / f"result-{name}.json").exists()]
     measures = system_measures()
     OUT.mkdir(exist_ok=True)
     (OUT / "results.json").write_text(json.dumps({"results": results, "measures": measures}, indent=2))
