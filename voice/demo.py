@@ -19,16 +19,21 @@ import numpy as np
 from voice.audio import RATE
 from voice.audio.convert import read_wav
 from voice.audio.sources import CHUNK
-from voice.errors import AudioError
+from voice.errors import AudioError, DataFileError
 from voice.events import Action, EndSession, Log
+from voice.yamlio import load_yaml
 
-#: (flite voice, what they say in each turn) for partner one and partner two.
-PARTNERS = (
-    ("slt", ["I had a lovely walk by the river at lunch.", "The train was late and I missed my meeting."]),
-    ("rms", ["You made me laugh at breakfast.", "I am worried about my mother's health."]),
-)
-ASK = "let's check in"
-DONE = "that's it"
+SCRIPT = Path(__file__).resolve().parents[1] / "prompts" / "demo.yaml"
+
+
+def load_script(path: Path = SCRIPT) -> tuple[str, str, list[tuple[str, list[str]]]]:
+    """(request, closing phrase, [(flite voice, lines)]) from ``prompts/demo.yaml``."""
+    data = load_yaml(path)
+    try:
+        partners = [(str(p["voice"]), [str(line) for line in p["lines"]]) for p in data["partners"]]
+        return str(data["ask"]), str(data["done"]), partners
+    except (KeyError, TypeError) as exc:
+        raise DataFileError(str(path), f"needs ask, done and partners with voice and lines ({exc})") from exc
 
 
 def flite(text: str, voice: str) -> np.ndarray:
@@ -82,15 +87,16 @@ class DemoCouple:
     def __init__(self, stream: MixedInput) -> None:
         self.stream = stream
         self.turns = [0, 0]
-        stream.add(0.5, flite(ASK, PARTNERS[0][0]))
+        self.ask, self.done, self.partners = load_script()
+        stream.add(0.5, flite(self.ask, self.partners[0][0]))
 
     def __call__(self, action: Action, now: float) -> None:
         if isinstance(action, Log) and action.kind == "turn_start":
             partner = int(action.data["partner"])
-            voice, lines = PARTNERS[partner]
+            voice, lines = self.partners[partner]
             line = lines[self.turns[partner] % len(lines)]
             self.turns[partner] += 1
             end = self.stream.add(now + 0.8, flite(line, voice))
-            self.stream.add(end + 0.9, flite(DONE, voice))
+            self.stream.add(end + 0.9, flite(self.done, voice))
         elif isinstance(action, EndSession):
             self.stream.end_at = int((now + 2.0) * RATE)
