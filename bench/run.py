@@ -69,7 +69,7 @@ def system_measures() -> dict[str, float]:
         kiss = np.concatenate([np.zeros(8000, np.int16), synth("flite", "slt", "let's do the six second kiss"),
                                np.zeros(16000, np.int16)])
         write_wav(tmp_path / "kiss.wav", kiss)
-        res = subprocess.run([sys.executable, "-m", "voice", "--data-dir", str(tmp_path / "d"), "listen", "--input",
+        subprocess.run([sys.executable, "-m", "voice", "--data-dir", str(tmp_path / "d"), "listen", "--input",
                               str(tmp_path / "kiss.wav"), "--output", str(tmp_path / "out.wav"), "--engine",
                               "pocketsphinx"], capture_output=True, text=True, check=True, cwd=ROOT)
         spans = sound_spans(read_wav(tmp_path / "out.wav"), min_gap=1.0)

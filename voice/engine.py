@@ -16,9 +16,9 @@ from typing import Literal
 from prompts import Ritual, SystemPrompts
 from prompts.schema import AskStep, ChimeStep, SayStep, Step, TimerStep, TurnStep
 from voice.events import (Action, Activity, Chime, EndSession, Event, Heard, Listen, ListenContext, Log,
-                          OutputDone, Say, SessionStatus, StopOutput, Tick, TimerShown)
+                          OutputDone, Say, SessionStatus, StopOutput, TimerShown)
 from voice.engine_commands import CommandsMixin
-from voice.engine_state import Phase, PausedAt, EngineState
+from voice.engine_state import EngineState
 
 @dataclass(frozen=True)
 class EngineSettings:
