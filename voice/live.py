@@ -29,7 +29,7 @@ from voice.listen import Listener
 from voice.planner import JournalPlanner
 from voice.review.answers import JournalAnswers
 from voice.recorder import JournalRecorder
-from voice.runner import InputItem, Runner, Utterance, Wake
+from voice.runner import NoDisplay, InputItem, Runner, Utterance, Wake
 from voice.skill import Skill
 from voice.speech.tts import Voice
 from voice.textio import MonotonicClock
@@ -42,7 +42,7 @@ class _Failed:
         self.error = error
 
 
-class LiveRoom:
+class LiveRoom(NoDisplay):
     """``Source`` and ``Output`` of the runner over real devices."""
 
     def __init__(self, listener: Listener, voice: Voice, device: int | str | None = None) -> None:
@@ -154,12 +154,6 @@ class LiveRoom:
     def completed(self) -> int:
         with self._lock:
             return len(self._finished)
-
-    def refresh_at(self) -> float | None:
-        return None
-
-    def refresh(self, now: float) -> None:
-        return None
 
     # ---- Source ---------------------------------------------------------------------------------
 

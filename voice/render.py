@@ -17,12 +17,12 @@ from voice.audio import RATE
 from voice.audio.chimes import chime
 from voice.events import Action, Chime, Listen, Say, StopOutput
 from voice.listen import Listener
-from voice.runner import EndOfInput, InputItem, Wake
+from voice.runner import NoDisplay, EndOfInput, InputItem, Wake
 from voice.speech.tts import Voice
 from voice.virtual import DeadlockError, PlaybackTracker, VirtualClock
 
 
-class RenderRoom:
+class RenderRoom(NoDisplay):
     """``Source`` and ``Output`` of the runner over an audio source, writing an output timeline."""
 
     def __init__(self, chunks: Iterator[np.ndarray], listener: Listener, voice: Voice, clock: VirtualClock,
@@ -83,12 +83,6 @@ class RenderRoom:
 
     def completed(self) -> int:
         return self.playback.completed()
-
-    def refresh_at(self) -> float | None:
-        return None
-
-    def refresh(self, now: float) -> None:
-        return None
 
     def output(self, min_seconds: float = 0.0) -> np.ndarray:
         """The output timeline, at least as long as the input."""

@@ -81,6 +81,16 @@ class Output(Protocol):
         ...
 
 
+class NoDisplay:
+    """For outputs with nothing to redraw (no countdown): the display half of ``Output``."""
+
+    def refresh_at(self) -> float | None:
+        return None
+
+    def refresh(self, now: float) -> None:
+        return None
+
+
 class Runner:
     """Drives one ``Skill`` until the ritual (or the input) ends."""
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from voice.events import Action, Chime, Say, StopOutput
-from voice.runner import EndOfInput, InputItem, Wake
+from voice.runner import NoDisplay, EndOfInput, InputItem, Wake
 
 
 class PlaybackTracker:
@@ -76,7 +76,7 @@ Responder = Callable[[Action, float], Iterable[tuple[float, InputItem]]]
 """Called with each action; returns (delay, input) pairs to schedule: the couple's reactions."""
 
 
-class VirtualRoom:
+class VirtualRoom(NoDisplay):
     """Both the runner's ``Source`` and its ``Output``."""
 
     def __init__(self, clock: VirtualClock, script: Iterable[tuple[float, InputItem]] = (),
@@ -114,12 +114,6 @@ class VirtualRoom:
 
     def completed(self) -> int:
         return self.playback.completed()
-
-    def refresh_at(self) -> float | None:
-        return None
-
-    def refresh(self, now: float) -> None:
-        return None
 
     # ---- input ----------------------------------------------------------------------------------
 
