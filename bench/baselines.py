@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import os
 
+from collections.abc import Callable
+
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from intents import Catalogue
-from voice.audio.sources import CHUNK
-from voice.listen import Listener
 from voice.matcher import Match
 from voice.normalize import normalize
-from voice.runner import Utterance
 from voice.speech.recognizer import Hypothesis
 
 
@@ -53,46 +52,23 @@ def free_recognizer() -> _Sphinx:
 
 
 def word_loop_recognizer(catalogue: Catalogue) -> _Sphinx:
+    from voice.speech.sphinx import ensure_word
     rec = _Sphinx(lm=None)
-    known = []
-    for word in catalogue.vocabulary:
-        if rec.decoder.lookup_word(word) is None:
-            for i in range(1, len(word)):
-                pron = rec.decoder.lookup_word(word[:i] + "'" + word[i:])
-                if pron:
-                    rec.decoder.add_word(word, pron, False)
-                    break
-        if rec.decoder.lookup_word(word) is not None:
-            known.append(word)
+    known = [word for word in catalogue.vocabulary if ensure_word(rec.decoder, word)]
     rec.decoder.add_jsgf_string("words", "#JSGF V1.0;\ngrammar words;\npublic <s> = ( " + " | ".join(known) + " )+;\n")
     rec.decoder.activate_search("words")
     return rec
 
 
-class SnapPipeline:
-    """Recogniser text -> nearest phrase of the context; ``cutoff`` None: always accept."""
-
-    def __init__(self, name: str, recognizer, catalogue: Catalogue, cutoff: float | None) -> None:
-        self.name = name
-        self.recognizer = recognizer
-        self.catalogue = catalogue
-        self.cutoff = cutoff
-
-    def decide(self, audio: np.ndarray, context: str):
-        import time
-        listener = Listener(self.recognizer)
-        listener.set_context(context)
-        padded = np.concatenate([audio, np.zeros(16000, dtype=np.int16)])
-        latency = 0.0
-        for i in range(0, len(padded), CHUNK):
-            began = time.perf_counter()
-            for _, item in listener.feed(padded[i:i + CHUNK], (i + CHUNK) / 16000):
-                if isinstance(item, Utterance) and item.text:
-                    scorer = Levenshtein.normalized_similarity if self.cutoff is not None else fuzz.ratio
-                    best = process.extractOne(item.text, self.catalogue.texts[context], scorer=scorer)
-                    latency = (time.perf_counter() - began) * 1000
-                    score = best[1] * (100 if self.cutoff is not None else 1)
-                    if best and (self.cutoff is None or score >= self.cutoff):
-                        phrase = self.catalogue.phrases[context][best[2]]
-                        return Match(phrase.intent, dict(phrase.slots), score, phrase.text, item.text), latency
-        return None, latency
+def snap(catalogue: Catalogue, cutoff: float | None) -> Callable[[str, str], Match | None]:
+    """Recogniser text -> the nearest phrase of the context; ``cutoff`` None: always accepted
+    (naive), else a Levenshtein similarity cutoff in percent (wyoming-vosk style)."""
+    def understand(text: str, context: str) -> Match | None:
+        scorer = Levenshtein.normalized_similarity if cutoff is not None else fuzz.ratio
+        best = process.extractOne(text, catalogue.texts[context], scorer=scorer)
+        score = best[1] * (100 if cutoff is not None else 1)
+        if cutoff is not None and score < cutoff:
+            return None
+        phrase = catalogue.phrases[context][best[2]]
+        return Match(phrase.intent, dict(phrase.slots), score, phrase.text, text)
+    return understand

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from baselines import SnapPipeline, free_recognizer, word_loop_recognizer  # noqa: E402
+from baselines import free_recognizer, snap, word_loop_recognizer  # noqa: E402
 from corpus import generate  # noqa: E402
 
 from intents import load_catalogue  # noqa: E402
@@ -54,7 +54,8 @@ def system_measures() -> dict[str, float]:
                   "from voice.app import App\nfrom voice.speech.sphinx import SphinxRecognizer\n"
                   "from voice.cli_voice import make_voice\nfrom voice.listen import Listener\n"
                   f"app=App(None, __import__('pathlib').Path({str(tmp_path / 'd')!r}))\n"
-                  "Listener(SphinxRecognizer(app.catalogue)); make_voice(app).render('Ready.'); app.journal\n")
+                  "Listener(SphinxRecognizer(app.catalogue)); make_voice(app).render(app.library.system.get('voice_check'))\n"
+                  "app.journal\n")
         runs = []
         for _ in range(3):
             began = time.perf_counter()
@@ -106,8 +107,9 @@ def system_measures() -> dict[str, float]:
 
 PIPELINES = {
     "rituals": lambda c: ListeningPipeline(SphinxRecognizer(c), c, "rituals (grammar + rejection)"),
-    "naive": lambda c: SnapPipeline("naive (free LM, nearest)", free_recognizer(), c, None),
-    "wyoming": lambda c: SnapPipeline("wyoming-vosk style (words + snap)", word_loop_recognizer(c), c, 80.0),
+    "naive": lambda c: ListeningPipeline(free_recognizer(), c, "naive (free LM, nearest)", snap(c, None)),
+    "wyoming": lambda c: ListeningPipeline(word_loop_recognizer(c), c, "wyoming-vosk style (words + snap)",
+                                           snap(c, 80.0)),
     # Free recognition, then this project's whole-utterance matcher (thresholds, near-ties) instead of a snap.
     "free-matcher": lambda c: ListeningPipeline(free_recognizer(), c, "free LM + rituals matcher"),
 }
@@ -130,11 +132,9 @@ def run_one(name: str, full: bool) -> None:
     if snrs:
         wanted = set(snrs[0][6:].split(","))
         rows = [r for r in rows if str(r["snr"]) in wanted]
-    subset = OUT / f"manifest-{name}.jsonl"
+    subset = OUT / "corpus" / f"manifest-{name}.jsonl"  # next to the clips, so their paths resolve
     subset.write_text("".join(json.dumps(r) + "\n" for r in rows))
     items, _ = load_manifest(subset, print)
-    for item in items:  # the subset manifest lives next to the corpus folder
-        object.__setattr__(item, "audio", OUT / "corpus" / item.audio.name)
     meta = {r["audio"]: r for r in rows}
     group = lambda item: str(meta[item.audio.name]["snr"])  # noqa: E731
     began = time.perf_counter()

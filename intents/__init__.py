@@ -113,7 +113,6 @@ def load_catalogue(ritual_names: dict[str, str], path: Path = DEFAULT_PATH) -> C
     raw_lists = data.get("lists") or LineDict()
     if not isinstance(raw_lists, LineDict):
         raise DataFileError(p, "lists: must map a list name to {spoken: value}", data.line_of("lists"))
-    raw_lists.key_lines = getattr(raw_lists, "key_lines", {})
     for list_name, values in raw_lists.items():
         if list_name == "ritual" or not isinstance(values, LineDict) or not values:
             raise DataFileError(p, f"lists.{list_name}: must be a non-empty mapping of spoken words to values "

@@ -33,7 +33,7 @@ SYSTEM_KEYS = frozenset({
     "answer_count", "answer_last", "answer_never", "answer_streak", "answer_streak_none", "apart_noted",
     "period_week", "period_month", "period_today", "when_today", "when_yesterday", "when_days_ago",
     "unit_day", "unit_days", "unit_week", "unit_weeks", "missed_gently",
-    "calibrate_intro", "calibrate_say", "calibrate_done",
+    "calibrate_intro", "calibrate_say", "calibrate_done", "voice_check",
 })
 SYSTEM_PLACEHOLDERS = frozenset({"ritual", "names", "time", "description", "first", "second", "minutes", "count",
                                  "period", "when", "unit", "who", "phrase"})

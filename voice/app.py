@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 
@@ -10,6 +12,11 @@ from intents import Catalogue, load_catalogue
 from prompts import RitualLibrary, load_library
 from voice.config import Config, data_dir, load_config
 from voice.journal import Journal
+from voice.planner import JournalPlanner
+from voice.recorder import JournalRecorder
+from voice.review.answers import JournalAnswers
+from voice.runner import Clock, Output, Runner, Source
+from voice.skill import Skill
 
 JOURNAL_FILE = "journal.sqlite3"
 
@@ -56,6 +63,17 @@ class App:
     @cached_property
     def journal(self) -> Journal:
         return Journal.open(self.data_dir / JOURNAL_FILE)
+
+    def runner(self, source: Source, output: Output, clock: Clock,
+               trace: Callable[[float, str], None] | None = None) -> Runner:
+        """The skill wired to this journal (planning, spoken answers, recording), between ``source``
+        and ``output``: the one assembly every driver (typing, WAV, microphone, demo) uses."""
+        journal = self.journal
+        skill = Skill(self.library, self.names, JournalPlanner(journal, self.library),
+                      answers=JournalAnswers(journal, self.library))
+        recorder = JournalRecorder(journal, self.names, self.config.store_content, clock.now(),
+                                   datetime.now(timezone.utc))
+        return Runner(skill, self.catalogue, source, output, clock, recorder, trace=trace)
 
     def close(self) -> None:
         if "journal" in self.__dict__:

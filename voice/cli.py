@@ -11,11 +11,6 @@ from pathlib import Path
 from voice.app import App
 from voice.errors import RitualsError
 from voice.matcher import recognize
-from voice.planner import JournalPlanner
-from voice.review.answers import JournalAnswers
-from voice.recorder import JournalRecorder
-from voice.runner import Runner
-from voice.skill import Skill
 from voice.textio import LineSource, MonotonicClock, PrintOutput
 
 
@@ -50,14 +45,9 @@ def _run_text(app: App, ritual_id: str | None) -> int:
     recovered = journal.recover_interrupted()
     if recovered:
         print(f"(marked {len(recovered)} unfinished session(s) as interrupted)", file=sys.stderr)
-    clock = MonotonicClock()
-    skill = Skill(app.library, app.names, JournalPlanner(journal, app.library),
-                  answers=JournalAnswers(journal, app.library))
     source = LineSource(sys.stdin, echo_to=None if sys.stdin.isatty() else sys.stdout)
     output = PrintOutput(sys.stdout, countdown=sys.stdout.isatty())
-    recorder = JournalRecorder(journal, app.names, app.config.store_content, clock.now())
-    runner = Runner(skill, app.catalogue, source, output, clock, recorder)
-    runner.run(ritual_id, until_session_ends=ritual_id is not None)
+    app.runner(source, output, MonotonicClock()).run(ritual_id, until_session_ends=ritual_id is not None)
     return 0
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -14,12 +13,7 @@ from voice.audio.convert import write_wav
 from voice.audio.sources import WavSource
 from voice.errors import AudioError
 from voice.listen import Listener
-from voice.planner import JournalPlanner
-from voice.review.answers import JournalAnswers
-from voice.recorder import JournalRecorder
 from voice.render import RenderRoom
-from voice.runner import Runner
-from voice.skill import Skill
 from voice.speech.engines import make_recognizer
 from voice.speech.tts import CachedVoice, Pyttsx3Voice, Voice
 from voice.virtual import VirtualClock
@@ -47,15 +41,10 @@ def render(app: App, input_path: Path, output_path: Path, engine: str, model: Pa
         raise AudioError(f"Cannot write {output_path}: the folder does not exist.")
     recognizer, note = make_recognizer(engine, app.catalogue, model, app.config_model, app.data_dir)
     print(note, file=sys.stderr)
-    journal = app.journal
-    journal.recover_interrupted()
+    app.journal.recover_interrupted()
     clock = VirtualClock(0.0)
     room = RenderRoom(source.chunks(), Listener(recognizer), voice or make_voice(app), clock)
-    recorder = JournalRecorder(journal, app.names, app.config.store_content, 0.0, datetime.now(timezone.utc))
-    skill = Skill(app.library, app.names, JournalPlanner(journal, app.library),
-                          answers=JournalAnswers(journal, app.library))
-    runner = Runner(skill, app.catalogue, room, room, clock, recorder, trace=trace(sys.stdout))
-    runner.run()
+    app.runner(room, room, clock, trace(sys.stdout)).run()
     write_wav(output_path, room.output(len(source.audio) / 16000))
     return room
 
@@ -97,12 +86,10 @@ def cmd_demo(app: App, args: argparse.Namespace) -> int:
     clock = VirtualClock(0.0)
     room = RenderRoom(iter(stream), Listener(SphinxRecognizer(demo_app.catalogue)), make_voice(demo_app), clock,
                       limit_seconds=1800, on_action=couple)
-    recorder = JournalRecorder(journal, demo_app.names, demo_app.config.store_content, 0.0, datetime.now(timezone.utc))
-    skill = Skill(demo_app.library, demo_app.names, JournalPlanner(journal, demo_app.library))
     print("An evening, synthesised: two partners ask for the bedtime check-in and answer it.")
-    Runner(skill, demo_app.catalogue, room, room, clock, recorder, trace=trace(sys.stdout)).run()
+    demo_app.runner(room, room, clock, trace(sys.stdout)).run()
     device = room.output()
-    room_sound = np.clip(device.astype(np.int32) + stream.rendered(len(device)), -32768, 32767).astype(np.int16)
+    room_sound = np.clip(device.astype(np.int32) + stream.mixed(0, len(device)), -32768, 32767).astype(np.int16)
     write_wav(args.out, room_sound)
     last = journal.sessions()[-1] if journal.sessions() else None
     if last is None:

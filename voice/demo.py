@@ -60,25 +60,19 @@ class MixedInput:
         self._clips.append((start, audio))
         return (start + len(audio)) / RATE
 
-    def rendered(self, length: int) -> np.ndarray:
-        """All clips mixed on silence, ``length`` samples long (the partners' side of the room)."""
-        out = np.zeros(length, dtype=np.int32)
+    def mixed(self, lo: int, hi: int) -> np.ndarray:
+        """Samples ``lo`` to ``hi`` of all clips mixed on silence."""
+        out = np.zeros(hi - lo, dtype=np.int32)
         for start, audio in self._clips:
-            end = min(length, start + len(audio))
-            if start < end:
-                out[start:end] += audio[:end - start]
+            a, b = max(lo, start), min(hi, start + len(audio))
+            if a < b:
+                out[a - lo:b - lo] += audio[a - start:b - start]
         return np.clip(out, -32768, 32767).astype(np.int16)
 
     def __iter__(self) -> Iterator[np.ndarray]:
         while self.end_at is None or self._position < self.end_at:
-            chunk = np.zeros(CHUNK, dtype=np.int32)
-            lo, hi = self._position, self._position + CHUNK
-            for start, audio in self._clips:
-                a, b = max(lo, start), min(hi, start + len(audio))
-                if a < b:
-                    chunk[a - lo:b - lo] += audio[a - start:b - start]
-            self._position = hi
-            yield np.clip(chunk, -32768, 32767).astype(np.int16)
+            self._position += CHUNK
+            yield self.mixed(self._position - CHUNK, self._position)
 
 
 class DemoCouple:

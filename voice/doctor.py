@@ -22,10 +22,11 @@ def _devices(kind: str) -> str:
 
 def _tts(app: App) -> str:
     from voice.speech.tts import Pyttsx3Voice
-    audio = Pyttsx3Voice(app.config.voice.voice, app.config.voice.rate, app.config.voice.volume).render("Ready.")
+    line = app.library.system.get("voice_check")
+    audio = Pyttsx3Voice(app.config.voice.voice, app.config.voice.rate, app.config.voice.volume).render(line)
     if len(audio) == 0:
         raise RitualsError("text-to-speech produced silence: reinstall libespeak-ng1 and espeak-ng-data")
-    return f"pyttsx3 speaks ({len(audio) / 16000:.2f} s for 'Ready.')"
+    return f"pyttsx3 speaks ({len(audio) / 16000:.2f} s for '{line}')"
 
 
 def _sphinx(app: App) -> str:

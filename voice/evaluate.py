@@ -52,10 +52,13 @@ class Pipeline(Protocol):
 class ListeningPipeline:
     """This project's path: endpointer -> recogniser (with its rejection) -> whole-utterance matcher."""
 
-    def __init__(self, recognizer: Recognizer, catalogue: Catalogue, name: str = "") -> None:
+    def __init__(self, recognizer: Recognizer, catalogue: Catalogue, name: str = "",
+                 understand: Callable[[str, str], Match | None] | None = None) -> None:
+        """``understand``: recogniser text + context -> decision; the matcher unless a baseline says."""
         self.recognizer = recognizer
         self.catalogue = catalogue
         self.name = name or f"rituals ({recognizer.name})"
+        self.understand = understand or (lambda text, context: recognize(text, catalogue, context))  # type: ignore[arg-type]
 
     def decide(self, audio: np.ndarray, context: str) -> tuple[Match | None, float]:
         listener = Listener(self.recognizer)
@@ -67,7 +70,7 @@ class ListeningPipeline:
             items = listener.feed(padded[i:i + CHUNK], (i + CHUNK) / 16000)
             for _, item in items:
                 if isinstance(item, Utterance):
-                    match = recognize(item.text, self.catalogue, context) if item.text else None  # type: ignore[arg-type]
+                    match = self.understand(item.text, context) if item.text else None
                     latencies.append((time.perf_counter() - began) * 1000)
                     if match is not None:
                         return match, latencies[-1]

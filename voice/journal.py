@@ -241,9 +241,13 @@ class Journal:
 
     # ---- reading ---------------------------------------------------------------------------------
 
-    def sessions(self, ritual_id: str | None = None, since: datetime | None = None) -> list[SessionRow]:
+    def sessions(self, ritual_id: str | None = None, since: datetime | None = None,
+                 session_id: int | None = None) -> list[SessionRow]:
         sql = "SELECT id, ritual_id, started_at, ended_at, status, first_partner, first_name FROM sessions"
         where, args = [], []
+        if session_id is not None:
+            where.append("id = ?")
+            args.append(session_id)
         if ritual_id:
             where.append("ritual_id = ?")
             args.append(ritual_id)
@@ -257,7 +261,7 @@ class Journal:
                 for r in rows]
 
     def session(self, session_id: int) -> SessionRow | None:
-        found = [s for s in self.sessions() if s.id == session_id]
+        found = self.sessions(session_id=session_id)
         return found[0] if found else None
 
     def events(self, session_id: int | None = None, kind: str | None = None,

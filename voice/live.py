@@ -14,7 +14,6 @@ import queue
 import sys
 import threading
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 from voice.app import App
@@ -26,11 +25,7 @@ from voice.audio.sources import MicrophoneSource
 from voice.errors import AudioError
 from voice.events import Action, Chime, Listen, Say, StopOutput
 from voice.listen import Listener
-from voice.planner import JournalPlanner
-from voice.review.answers import JournalAnswers
-from voice.recorder import JournalRecorder
-from voice.runner import NoDisplay, InputItem, Runner, Utterance, Wake
-from voice.skill import Skill
+from voice.runner import NoDisplay, InputItem, Utterance, Wake
 from voice.speech.tts import Voice
 from voice.textio import MonotonicClock
 
@@ -205,11 +200,7 @@ def run_live(app: App, engine: str, model: Path | None, device: str | None, max_
         started = time.monotonic()
         try:
             room = LiveRoom(Listener(recognizer), voice, int(device) if device and device.isdigit() else device)
-            recorder = JournalRecorder(journal, app.names, app.config.store_content, clock.now(),
-                                       datetime.now(timezone.utc))
-            skill = Skill(app.library, app.names, JournalPlanner(journal, app.library),
-                          answers=JournalAnswers(journal, app.library))
-            Runner(skill, app.catalogue, room, room, clock, recorder, trace=trace(sys.stdout, started)).run()
+            app.runner(room, room, clock, trace(sys.stdout, started)).run()
             return 0
         except AudioError as exc:
             if attempt == 0 and time.monotonic() - started < 1.0 and room is None:

@@ -14,8 +14,10 @@ from .errors import DataFileError
 class LineDict(dict):  # type: ignore[type-arg]
     """A mapping from a YAML file that knows the 1-based line of itself and of each key."""
 
-    line: int = 0
-    key_lines: dict[str, int]
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.line = 0
+        self.key_lines: dict[str, int] = {}
 
     def line_of(self, key: str) -> int:
         """The line where ``key`` was written, or the mapping's own line."""
@@ -49,7 +51,6 @@ _LineLoader.add_implicit_resolver(
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     result = LineDict()
     result.line = node.start_mark.line + 1
-    result.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, (str, int, float, bool)):

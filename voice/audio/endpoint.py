@@ -72,10 +72,6 @@ FRAME = 480
 
 def level_db(frame: np.ndarray) -> float:
     """RMS level in dBFS (-90 for digital silence)."""
-    return _db(frame)
-
-
-def _db(frame: np.ndarray) -> float:
     rms = float(np.sqrt(np.mean(frame.astype(np.float64) ** 2))) if frame.size else 0.0
     return 20.0 * np.log10(max(rms, 1.0) / 32768.0)
 
@@ -121,7 +117,7 @@ class Endpointer:
 
     def _frame(self, frame: np.ndarray, t: float) -> list[EndpointEvent]:
         s = self.settings
-        level = _db(frame)
+        level = level_db(frame)
         voiced = self._vad.is_speech(frame.tobytes(), RATE) and level > self._floor + s.floor_margin_db
         far = self._playing_db
         if voiced and far is not None and far > s.playing_db:  # double talk, or only the device's echo?

@@ -47,6 +47,22 @@ class SphinxSettings:
 _NON_PHONES = frozenset({"SIL", "+SPN+", "+NSN+", "+BREATH+", "+COUGH+", "+NOISE+", "+UH+", "+UM+"})
 
 
+def ensure_word(decoder, word: str) -> bool:  # noqa: ANN001 - pocketsphinx.Decoder
+    """Whether ``decoder`` can say ``word``; spellings without apostrophes ("lets", "im") and simple
+    plurals are added from the words they stand for."""
+    if decoder.lookup_word(word) is not None:
+        return True
+    for candidate in (word[:i] + "'" + word[i:] for i in range(1, len(word))):
+        pron = decoder.lookup_word(candidate)
+        if pron is not None:
+            decoder.add_word(word, pron, False)
+            return True
+    if word.endswith("s") and decoder.lookup_word(word[:-1]) is not None:
+        decoder.add_word(word, decoder.lookup_word(word[:-1]) + " Z", False)
+        return True
+    return False
+
+
 class SphinxRecognizer:
     """``Recognizer`` over pocketsphinx 5 with its bundled US English model."""
 
@@ -74,20 +90,7 @@ class SphinxRecognizer:
         self._open = False
 
     def _known(self, word: str) -> bool:
-        """Whether the dictionary can say ``word``; spellings without apostrophes ("lets", "im") and
-        simple plurals are added from the words they stand for."""
-        if self._grammar.lookup_word(word) is not None:
-            return True
-        candidates = [word[:i] + "'" + word[i:] for i in range(1, len(word))]
-        for candidate in candidates:
-            pron = self._grammar.lookup_word(candidate)
-            if pron is not None:
-                self._grammar.add_word(word, pron, False)
-                return True
-        if word.endswith("s") and self._grammar.lookup_word(word[:-1]) is not None:
-            self._grammar.add_word(word, self._grammar.lookup_word(word[:-1]) + " Z", False)
-            return True
-        return False
+        return ensure_word(self._grammar, word)
 
     def set_context(self, context: Context) -> None:
         if context != self._context and not self._open:
