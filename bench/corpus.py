@@ -1,8 +1,12 @@
 """Generates the benchmark corpus: spoken commands and everyday sentences that must trigger nothing,
 several offline voices, pink noise and babble at clean / 20 / 10 / 5 dB SNR. Nothing is committed.
 
-SNR = 10 log10(mean power of the speech clip / mean power of the noise), both measured over the
-speech clip's own samples (flite's padding included), the noise running through the whole clip.
+SNR = 10 log10(active speech power / noise power): the speech's power over its active 30 ms frames
+(those within 35 dB of its loudest frame, so the synthesisers' own silent padding does not count),
+the noise's over the whole clip. The noise runs through the whole clip: 1.5 s of it before the
+speech (a device listens all the time, so it has heard the room before anyone speaks) and 1 s after.
+Each command and sentence gets pink noise at some SNRs and babble at the others, alternating, so
+every SNR has both kinds in equal parts.
 """
 
 from __future__ import annotations
@@ -85,14 +89,22 @@ def babble(n: int, rng: np.random.Generator, bank: list[np.ndarray]) -> np.ndarr
     return out / np.std(out)
 
 
+LEAD, TAIL = 1.5, 1.0
+
+
+def active_power(speech: np.ndarray) -> float:
+    """Mean power over the 30 ms frames within 35 dB of the loudest one."""
+    frames = speech[:len(speech) // 480 * 480].astype(float).reshape(-1, 480)
+    power = np.mean(frames ** 2, axis=1)
+    return float(np.mean(power[power >= power.max() * 10 ** -3.5]))
+
+
 def mix(speech: np.ndarray, snr: float | None, kind: str, rng: np.random.Generator, bank: list[np.ndarray]) -> np.ndarray:
-    pad = np.zeros(8000, dtype=np.int16)
-    clip = np.concatenate([pad, speech, pad]).astype(float)
+    clip = np.concatenate([np.zeros(int(LEAD * 16000)), speech, np.zeros(int(TAIL * 16000))])
     if snr is None:
         return clip.astype(np.int16)
     noise = pink(len(clip), rng) if kind == "pink" else babble(len(clip), rng, bank)
-    speech_power = np.mean(speech.astype(float) ** 2)
-    noise *= np.sqrt(speech_power / 10 ** (snr / 10))
+    noise *= np.sqrt(active_power(speech) / 10 ** (snr / 10))
     return np.clip(clip + noise, -32768, 32767).astype(np.int16)
 
 
@@ -106,10 +118,10 @@ def generate(out: Path, seed: int = 7) -> Path:
     entries = [(ctx, t, i, r) for ctx, rows in COMMANDS.items() for t, i, r in rows]
     entries += [(ctx, t, None, None) for t in DISTRACTORS for ctx in ("idle", "turn")]
     for engine, voice in VOICES:
-        for context, text, intent, ritual in entries:
+        for e, (context, text, intent, ritual) in enumerate(entries):
             speech = synth(engine, voice, text)
-            for snr in SNRS:
-                kind = "clean" if snr is None else ("pink" if n % 2 == 0 else "babble")
+            for s, snr in enumerate(SNRS):
+                kind = "clean" if snr is None else ("pink" if (e + s) % 2 == 0 else "babble")
                 name = f"c{n:05d}.wav"
                 write_wav(out / name, mix(speech, snr, kind, rng, bank))
                 expect = None if intent is None else {"intent": intent, **({"ritual": ritual} if ritual else {})}

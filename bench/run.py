@@ -108,7 +108,7 @@ def system_measures() -> dict[str, float]:
 PIPELINES = {
     "rituals": lambda c: ListeningPipeline(SphinxRecognizer(c), c, "rituals (grammar + rejection)"),
     "naive": lambda c: ListeningPipeline(free_recognizer(), c, "naive (free LM, nearest)", snap(c, None)),
-    "wyoming": lambda c: ListeningPipeline(word_loop_recognizer(c), c, "wyoming-vosk style (words + snap)",
+    "wyoming": lambda c: ListeningPipeline(word_loop_recognizer(c, OUT), c, "wyoming-vosk style (words + snap)",
                                            snap(c, 80.0)),
     # Free recognition, then this project's whole-utterance matcher (thresholds, near-ties) instead of a snap.
     "free-matcher": lambda c: ListeningPipeline(free_recognizer(), c, "free LM + rituals matcher"),

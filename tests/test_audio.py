@@ -93,6 +93,31 @@ def test_steady_noise_alone_is_not_speech():
     assert _run(Endpointer(), noise) == []
 
 
+def _babble(seconds: float, level: float) -> np.ndarray:
+    talkers = [say(t, "kal") for t in ("my mother called again", "the train was late again",
+                                        "I need a new pair of shoes", "the dog needs a walk")]
+    n = int(seconds * RATE)
+    mixed = sum(np.tile(t.astype(float), n // len(t) + 1)[i * 997:i * 997 + n] for i, t in enumerate(talkers))
+    return mixed / np.sqrt(np.mean(mixed ** 2)) * level
+
+
+def test_a_command_over_steady_babble_is_one_utterance_that_ends_with_the_speech():
+    # webrtcvad calls babble speech: with a floor that never rose over it, the utterance began with
+    # the babble and ran to the end of the audio, and the recogniser heard it all as words.
+    speech = say("let's check in")
+    babble = _babble(6.0, np.sqrt(np.mean(speech.astype(float) ** 2)) / 10)     # 20 dB below the voice
+    audio = babble.copy()
+    audio[2 * RATE:2 * RATE + len(speech)] += speech
+    events = _run(Endpointer(), np.clip(audio, -32768, 32767).astype(np.int16))
+    starts = [e for e in events if isinstance(e, SpeechStarted)]
+    ends = [e for e in events if isinstance(e, SpeechEnded)]
+    [(onset, offset)] = sound_spans(speech, threshold=300, min_gap=0.5)
+    assert len(starts) == len(ends) == 1
+    assert abs(starts[0].at - (2.0 + onset)) < 0.15 and abs(ends[0].speech_end - (2.0 + offset)) < 0.2
+    sent = sum(len(e.audio) for e in events if not isinstance(e, SpeechEnded)) / RATE
+    assert sent <= (offset - onset) + 0.3 + 0.2 + 0.15          # pre-roll + kept tail, not the babble after
+
+
 def test_speech_that_never_pauses_is_cut_at_the_longest_utterance():
     talk = np.concatenate([say("we went to the park and then we walked along the river for a long time")] * 3)
     events = _run(Endpointer(EndpointSettings(max_utterance=4.0)), np.concatenate([talk, silence(1)]))
