@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "bench" / "out"
-ORDER = [("result-rituals-before.json", "rituals, first run"), ("result-rituals.json", "rituals (now)"),
+ORDER = [("result-rituals-before.json", "rituals, before (commit 622f649)"), ("result-rituals.json", "rituals (now)"),
          ("result-naive.json", None), ("result-wyoming.json", None), ("result-free-matcher.json", None)]
 
 
@@ -38,10 +38,10 @@ def main() -> None:
             print(f"| {label or r['engine']} | " + " | ".join(
                 pct(r["groups"][k]["false_accept_rate"]) if k in r["groups"] else "not run"
                 for k in ("clean", "20", "10", "5")) + " |")
-    measures = OUT / "measures.json"
-    if measures.exists():
+    results = OUT / "results.json"
+    if results.exists():
         print("\n| measure | value |\n|---|---|")
-        for key, value in json.loads(measures.read_text()).items():
+        for key, value in json.loads(results.read_text())["measures"].items():
             print(f"| {key} | {value} |")
 
 

@@ -5,8 +5,8 @@ Rejection: the same audio is also decoded by a free phone loop (``allphone``), w
 speech. The grammar's hypothesis is accepted when (all measured on synthesised commands and everyday
 sentences; see BENCHMARKS.md)
 - the grammar explains the audio per frame better than the loop does, the loop did not hear more
-  phones than the hypothesis has (a long sentence forced onto "i am done" has far more), and in
-  the turn context its phones resemble the hypothesis's pronunciation; or
+  phones than the hypothesis has (a long sentence forced onto "i am done" has far more), and its
+  phones resemble the hypothesis's pronunciation at least somewhat; or
 - the loop's phones closely match the pronunciation (short commands, where scores say little).
 A garbage model inside the grammar separated better but took 1-10 s per utterance on this CPU.
 Both decoders are fed while the person speaks, so at the end of speech only the final search
@@ -46,7 +46,7 @@ class Rejection:
     one_word_phones_agree: float = 50.0
     """The same for a one-word hypothesis: a sentence forced onto one word leaves the loop far more
     phones than the word has, so a lower similarity is safe there (no false accept more on the
-    development split; "stop" said by two of the four test voices passes only this way)."""
+    development split)."""
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,8 @@ class SphinxRecognizer:
         p = math.log(max(phones.score, 1e-300)) / frames if phones is not None else g
         detail = {"forced": grammar.hypstr, "phone_similarity": round(similarity, 1),
                   "phone_ratio": round(ratio, 2), "score_gap": round(g - p, 6), "frames": frames}
-        s = self.settings.idle if self._context == "idle" else self.settings.turn
+        # the grammar the utterance was decoded with (the context may change while someone speaks)
+        s = self.settings.idle if self._grammar.current_search() == "idle" else self.settings.turn
         phones_agree = similarity >= (s.one_word_phones_agree if len(words) == 1 else s.phones_agree) and ratio <= 1.0
         scores_agree = similarity >= s.min_phone_similarity and ratio <= s.max_phone_ratio and g - p >= s.min_score_gap
         if not (phones_agree or scores_agree):
