@@ -19,7 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
+from voice.audio import RATE
 from voice.audio.convert import read_wav, write_wav
+from voice.audio.endpoint import FRAME
 
 VOICES = [("flite", "slt"), ("flite", "rms"), ("flite", "awb"), ("flite", "kal16"), ("espeak-ng", "en-us+f3")]
 SNRS = [None, 20, 10, 5]
@@ -94,13 +96,13 @@ LEAD, TAIL = 1.5, 1.0
 
 def active_power(speech: np.ndarray) -> float:
     """Mean power over the 30 ms frames within 35 dB of the loudest one."""
-    frames = speech[:len(speech) // 480 * 480].astype(float).reshape(-1, 480)
+    frames = speech[:len(speech) // FRAME * FRAME].astype(float).reshape(-1, FRAME)
     power = np.mean(frames ** 2, axis=1)
     return float(np.mean(power[power >= power.max() * 10 ** -3.5]))
 
 
 def mix(speech: np.ndarray, snr: float | None, kind: str, rng: np.random.Generator, bank: list[np.ndarray]) -> np.ndarray:
-    clip = np.concatenate([np.zeros(int(LEAD * 16000)), speech, np.zeros(int(TAIL * 16000))])
+    clip = np.concatenate([np.zeros(int(LEAD * RATE)), speech, np.zeros(int(TAIL * RATE))])
     if snr is None:
         return clip.astype(np.int16)
     noise = pink(len(clip), rng) if kind == "pink" else babble(len(clip), rng, bank)

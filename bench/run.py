@@ -122,7 +122,7 @@ def run_one(name: str, full: bool) -> None:
     """One pipeline over the corpus, in its own process (the three run in parallel)."""
     manifest = OUT / "corpus" / "manifest.jsonl"
     library = load_library()
-    catalogue = load_catalogue({n: r.id for r in library.rituals.values() for n in r.spoken_names})
+    catalogue = load_catalogue(library.spoken_names())
     rows = [json.loads(line) for line in manifest.read_text().splitlines()]
     from corpus import DISTRACTORS
     keep = set(DISTRACTORS[:20])

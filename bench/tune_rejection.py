@@ -17,8 +17,6 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
@@ -28,38 +26,31 @@ from corpus import DISTRACTORS, generate  # noqa: E402
 from intents import load_catalogue  # noqa: E402
 from prompts import load_library  # noqa: E402
 from voice.audio.convert import read_wav  # noqa: E402
-from voice.audio.sources import CHUNK  # noqa: E402
-from voice.listen import Listener  # noqa: E402
+from voice.evaluate import ListeningPipeline  # noqa: E402
 from voice.matcher import recognize  # noqa: E402
-from voice.runner import Utterance  # noqa: E402
-from voice.speech.sphinx import SphinxRecognizer  # noqa: E402
+from voice.speech.sphinx import Rejection, SphinxRecognizer  # noqa: E402
 
 CORPUS = ROOT / "bench" / "out" / "corpus"
 
 
 def utterances(rows: list[dict], catalogue) -> list[dict]:
     """Each utterance's rejection features and whether its forced hypothesis is the right decision."""
-    recognizer = SphinxRecognizer(catalogue)
+    pipeline = ListeningPipeline(SphinxRecognizer(catalogue), catalogue)
     out = []
     for row in rows:
-        listener = Listener(recognizer)
-        listener.set_context(row["context"])
-        audio = np.concatenate([read_wav(CORPUS / row["audio"]), np.zeros(16000, np.int16)])
         want = row["expect"] and (row["expect"]["intent"], row["expect"].get("ritual"))
-        for i in range(0, len(audio), CHUNK):
-            for _, item in listener.feed(audio[i:i + CHUNK], (i + CHUNK) / 16000):
-                forced = isinstance(item, Utterance) and item.detail.get("forced")
-                match = recognize(forced, catalogue, row["context"]) if forced else None
-                if match is not None:  # what the matcher would refuse anyway needs no rejection
-                    out.append({**item.detail, "context": row["context"], "words": len(forced.split()),
-                                "good": want == (match.intent, match.slots.get("ritual"))})
+        for utterance, _ in pipeline.heard(read_wav(CORPUS / row["audio"]), row["context"]):
+            forced = utterance.detail.get("forced")
+            match = recognize(forced, catalogue, row["context"]) if forced else None
+            if match is not None:  # what the matcher would refuse anyway needs no rejection
+                out.append({**utterance.detail, "context": row["context"], "words": len(forced.split()),
+                            "good": want == (match.intent, match.slots.get("ritual"))})
     return out
 
 
-def accepted(u: dict, agree: float, one_word: float, similarity: float, ratio: float, gap: float) -> bool:
-    """The rule of ``SphinxRecognizer.finish`` for one setting."""
-    phones = u["phone_similarity"] >= (one_word if u["words"] == 1 else agree) and u["phone_ratio"] <= 1.0
-    return phones or (u["phone_similarity"] >= similarity and u["phone_ratio"] <= ratio and u["score_gap"] >= gap)
+def _accepted(setting: Rejection, u: dict) -> bool:
+    """The recogniser's own decision, replayed from an utterance's recorded measures."""
+    return setting.accepts(u["phone_similarity"], u["phone_ratio"], u["score_gap"], u["words"])
 
 
 def main() -> None:
@@ -69,21 +60,23 @@ def main() -> None:
     rows = [json.loads(line) for line in (CORPUS / "manifest.jsonl").read_text().splitlines()]
     dev = [r for r in rows if r["voice"] == "flite:kal16" or (r["expect"] is None and r["text"] not in scored)]
     library = load_library()
-    catalogue = load_catalogue({n: r.id for r in library.rituals.values() for n in r.spoken_names})
+    catalogue = load_catalogue(library.spoken_names())
     found = utterances(dev, catalogue)
-    grid = list(itertools.product((50, 60, 70, 80), (40, 50, 60, 70), (0, 25, 40, 50), (1.0, 1.1, 1.2),
-                                  (-0.0002, 0.0, 0.0001, 0.0002, 0.0003, 0.0005)))
+    grid = [Rejection(phones_agree=a, one_word_phones_agree=o, min_phone_similarity=m, max_phone_ratio=r,
+                      min_score_gap=g)
+            for a, o, m, r, g in itertools.product((50, 60, 70, 80), (40, 50, 60, 70), (0, 25, 40, 50),
+                                                   (1.0, 1.1, 1.2), (-0.0002, 0.0, 0.0001, 0.0002, 0.0003, 0.0005))]
     for context in ("idle", "turn"):
         good = [u for u in found if u["context"] == context and u["good"]]
         bad = [u for u in found if u["context"] == context and not u["good"]]
         results = []
         for setting in grid:
-            false = sum(accepted(u, *setting) for u in bad)
+            false = sum(_accepted(setting, u) for u in bad)
             if false <= 0.004 * len(bad):
-                results.append((sum(accepted(u, *setting) for u in good) / len(good), -false, setting))
+                results.append((sum(_accepted(setting, u) for u in good) / len(good), -false, setting))
         print(f"{context}: {len(good)} right hypotheses, {len(bad)} wrong or unwanted ones")
-        print("  accepts  false  (phones_agree, one_word_phones_agree, min_phone_similarity, max_phone_ratio, min_score_gap)")
-        for share, false, setting in sorted(results, reverse=True)[:5]:
+        print("  accepts  false  setting")
+        for share, false, setting in sorted(results, key=lambda r: r[:2], reverse=True)[:5]:
             print(f"  {share:7.1%}  {-false:5d}  {setting}")
 
 

@@ -80,6 +80,10 @@ class RitualLibrary:
     def get(self, ritual_id: str) -> Ritual:
         return self.rituals[ritual_id]
 
+    def spoken_names(self) -> dict[str, str]:
+        """Every name and alias a ritual is called by -> its id (the intents' ``{ritual}`` slot)."""
+        return {name: r.id for r in self.rituals.values() for name in r.spoken_names}
+
     def find(self, name: str) -> Ritual:
         """A ritual by id, name or alias, typed loosely; ``UnknownRitualError`` with suggestions."""
         wanted = normalize(name)

@@ -29,7 +29,7 @@ def library() -> RitualLibrary:
 
 @pytest.fixture(scope="session")
 def catalogue(library: RitualLibrary) -> Catalogue:
-    return load_catalogue({n: r.id for r in library.rituals.values() for n in r.spoken_names})
+    return load_catalogue(library.spoken_names())
 
 
 @pytest.fixture()

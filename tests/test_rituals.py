@@ -106,7 +106,7 @@ def test_a_new_ritual_file_is_startable_by_voice_with_no_code_change(tmp_path):
         "id: gratitude_walk\nname: gratitude walk\naliases: [evening walk]\ndescription: Walk and say thanks.\n"
         "duration_minutes: 20\ncadence: daily\nsteps:\n  - say: \"Off you go, {first} and {second}.\"\n")
     library = load_library(data)
-    catalogue = load_catalogue({n: r.id for r in library.rituals.values() for n in r.spoken_names})
+    catalogue = load_catalogue(library.spoken_names())
     match = recognize("let's do the evening walk", catalogue)
     assert match is not None and match.slots == {"ritual": "gratitude_walk"}
 

@@ -41,8 +41,7 @@ class App:
 
     @cached_property
     def catalogue(self) -> Catalogue:
-        names = {name: r.id for r in self.library.rituals.values() for name in r.spoken_names}
-        return load_catalogue(names)
+        return load_catalogue(self.library.spoken_names())
 
     @property
     def names(self) -> tuple[str, str]:

@@ -11,7 +11,7 @@ import json
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -60,21 +60,26 @@ class ListeningPipeline:
         self.name = name or f"rituals ({recognizer.name})"
         self.understand = understand or (lambda text, context: recognize(text, catalogue, context))  # type: ignore[arg-type]
 
-    def decide(self, audio: np.ndarray, context: str) -> tuple[Match | None, float]:
+    def heard(self, audio: np.ndarray, context: str) -> Iterator[tuple[Utterance, float]]:
+        """Each utterance heard in ``audio``, with when (``perf_counter``) the chunk that ended it
+        arrived: latency is counted from there."""
         listener = Listener(self.recognizer)
         listener.set_context(context)  # type: ignore[arg-type]
         padded = np.concatenate([audio, np.zeros(16000, dtype=np.int16)])  # the room goes quiet after
-        latencies: list[float] = []
         for i in range(0, len(padded), CHUNK):
             began = time.perf_counter()
-            items = listener.feed(padded[i:i + CHUNK], (i + CHUNK) / 16000)
-            for _, item in items:
+            for _, item in listener.feed(padded[i:i + CHUNK], (i + CHUNK) / 16000):
                 if isinstance(item, Utterance):
-                    match = self.understand(item.text, context) if item.text else None
-                    latencies.append((time.perf_counter() - began) * 1000)
-                    if match is not None:
-                        return match, latencies[-1]
-        return None, latencies[-1] if latencies else 0.0
+                    yield item, began
+
+    def decide(self, audio: np.ndarray, context: str) -> tuple[Match | None, float]:
+        latency = 0.0
+        for utterance, began in self.heard(audio, context):
+            match = self.understand(utterance.text, context) if utterance.text else None
+            latency = (time.perf_counter() - began) * 1000
+            if match is not None:
+                return match, latency
+        return None, latency
 
 
 def load_manifest(path: Path, report: Callable[[str], None]) -> tuple[list[Item], int]:

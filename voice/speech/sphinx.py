@@ -49,6 +49,12 @@ class Rejection:
     phones than the word has, so a lower similarity is safe there (no false accept more on the
     development split)."""
 
+    def accepts(self, similarity: float, ratio: float, gap: float, words: int) -> bool:
+        """Whether a hypothesis of ``words`` words with these measures is taken as said."""
+        phones_agree = similarity >= (self.one_word_phones_agree if words == 1 else self.phones_agree) and ratio <= 1.0
+        scores_agree = similarity >= self.min_phone_similarity and ratio <= self.max_phone_ratio and gap >= self.min_score_gap
+        return phones_agree or scores_agree
+
 
 @dataclass(frozen=True)
 class SphinxSettings:
@@ -172,8 +178,6 @@ class SphinxRecognizer:
                   "phone_ratio": round(ratio, 2), "score_gap": round(g - p, 6), "frames": frames}
         # the grammar the utterance was decoded with (the context may change while someone speaks)
         s = self.settings.idle if self._grammar.current_search() == "idle" else self.settings.turn
-        phones_agree = similarity >= (s.one_word_phones_agree if len(words) == 1 else s.phones_agree) and ratio <= 1.0
-        scores_agree = similarity >= s.min_phone_similarity and ratio <= s.max_phone_ratio and g - p >= s.min_score_gap
-        if not (phones_agree or scores_agree):
+        if not s.accepts(similarity, ratio, g - p, len(words)):
             return Hypothesis("", rejected=True, detail=detail)
         return Hypothesis(grammar.hypstr, detail=detail)
