@@ -128,16 +128,17 @@ def test_models_list_names_the_official_models(tmp_path):
     assert "vosk-model-small-en-us-0.15" in out and "vosk-model-en-us-0.22-lgraph" in out and "30f26242c4eb" in out
 
 
-def test_auto_engine_says_it_falls_back_to_pocketsphinx(tmp_path):
+def test_auto_engine_says_which_engine_listens(tmp_path):
     result = rituals("listen", "--input", str(write(tmp_path / "s.wav", silence(1))), "--output",
                      str(tmp_path / "o.wav"), data=tmp_path / "d")
-    assert result.returncode == 0 and "Listening with PocketSphinx (no Vosk model found" in result.stderr
+    assert result.returncode == 0 and "Listening with fused: phoneme scorer" in result.stderr
 
 
 def test_doctor_checks_everything_and_says_what_is_missing(tmp_path):
     result = rituals("doctor", data=tmp_path)
-    assert "text-to-speech: pyttsx3 speaks" in result.stdout and "PocketSphinx" in result.stdout
-    assert "Vosk: no English Vosk model" in result.stdout
+    assert "text-to-speech: pyttsx3 speaks" in result.stdout and "engine pocketsphinx: PocketSphinx" in result.stdout
+    assert "engine vosk: No Vosk model found" in result.stdout and "engine ctc: phoneme scorer" in result.stdout
+    assert "listening: Listening with fused" in result.stdout
 
 
 def test_demo_runs_a_whole_evening_without_a_microphone(tmp_path):

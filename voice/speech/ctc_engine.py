@@ -1,0 +1,110 @@
+"""The closed-set phoneme scorer: hama's phoneme CTC model, and a Viterbi search over the phrases the
+current context allows (``ctc_graph``). Nothing to download: the model (4.7 MB) ships in the package.
+
+Confidence with a meaning: the best phrase's log-probability minus that of the unconstrained best
+path (each frame's most likely token, any sequence at all), per frame of the utterance. It is 0 when
+the phrase is exactly what the model heard and falls as the audio departs from every phrase; the
+decision stage (``voice.speech.fusion``) draws the line. The garbage path in the ritual slot competes
+with the ritual names, so a sentence naming no ritual comes out as "lets do the <garbage>".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from intents import CONTEXTS, Catalogue, Context
+from voice.audio import RATE
+from voice.errors import AudioError
+from voice.speech.ctc_graph import GARBAGE, CtcGraph, best_path, build_graph
+from voice.speech.pronounce import pronunciations
+from voice.speech.recognizer import Hypothesis
+
+
+
+@dataclass(frozen=True)
+class CtcSettings:
+    """How the scorer searches (what it accepts is the decision stage's business)."""
+
+    garbage_cost: float = 1.0
+    """Log-probability paid per frame on the garbage path, below the frame's best phone: the higher,
+    the more a near-miss ritual name must differ from every real one before the garbage wins."""
+    idle_floor: float = -0.30
+    """Used alone (``--engine ctc``): the lowest confidence taken as a command between rituals.
+    The fused stage reads the confidence itself and ignores this."""
+    turn_floor: float = -0.25
+    """The same during a ritual."""
+
+
+class CtcRecognizer:
+    """``Recognizer`` scoring the context's phrases with hama's phoneme model."""
+
+    name = "ctc"
+
+    def __init__(self, catalogue: Catalogue, settings: CtcSettings | None = None) -> None:
+        try:
+            from hama import ASRModel
+            self._model = ASRModel()
+        except ImportError as exc:
+            raise AudioError("The phoneme model is not installed: run 'make run' (it installs hama).") from exc
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise AudioError(f"The phoneme model could not be loaded ({exc.__class__.__name__}): reinstall it "
+                             "with '.venv/bin/pip install --force-reinstall hama'.") from exc
+        self.settings = settings or CtcSettings()
+        tokens = self._model.decoder_tokens
+        self._blank = self._model.blank_id
+        token_id = {t: i for i, t in enumerate(tokens)}
+        lists = {name: list(values) for name, values in catalogue.lists.items()}
+        words = set(catalogue.vocabulary) | {w for values in lists.values() for v in values for w in v.split()}
+        prons = pronunciations(words, frozenset(tokens))
+        self.graphs: dict[str, CtcGraph] = {
+            context: build_graph([t for _i, t in catalogue.templates[context]], lists, prons, token_id, self._blank)
+            for context in CONTEXTS}
+        self._context: Context = "idle"
+        self._decoding: Context = "idle"
+        self._chunks: list[np.ndarray] = []
+
+    def set_context(self, context: Context) -> None:
+        self._context = context
+
+    def start(self) -> None:
+        self._chunks = []
+        self._decoding = self._context  # the grammar of the utterance is the one it began in
+
+    def accept(self, audio: np.ndarray) -> None:
+        self._chunks.append(audio)
+
+    def log_probs(self, audio: np.ndarray) -> np.ndarray:
+        """(frames, tokens) log-probabilities of int16 16 kHz ``audio`` (20 ms frames)."""
+        wav = (audio.astype(np.float32) / 32768.0).reshape(1, -1)
+        out, lengths = self._model.session.run(
+            [self._model._log_probs_output_name, self._model._out_lengths_output_name],
+            {self._model._waveform_input_name: wav,
+             self._model._waveform_lengths_input_name: np.array([wav.shape[1]], dtype=np.int64)})
+        return np.asarray(out[0][:int(np.asarray(lengths).reshape(-1)[0])], dtype=np.float64)
+
+    def finish(self) -> Hypothesis:
+        audio = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.int16)
+        self._chunks = []
+        return self.score(audio, self._decoding)
+
+    def score(self, audio: np.ndarray, context: str) -> Hypothesis:
+        """The best phrase of ``context`` for ``audio`` and its confidence (see the module docstring)."""
+        if len(audio) < RATE // 10:
+            return Hypothesis("", rejected=True, detail={"reason": "too short"})
+        return self.score_frames(self.log_probs(audio), context)
+
+    def score_frames(self, lp: np.ndarray, context: str) -> Hypothesis:
+        """``score`` from the acoustic model's output (the benchmark scores one output in both contexts)."""
+        path = best_path(self.graphs[context], lp, self.settings.garbage_cost)
+        if path is None:
+            return Hypothesis("", rejected=True, detail={"reason": "no phrase fits"})
+        free = float(lp.max(axis=1).sum())
+        words = [w for i, w in enumerate(path.words) if w != GARBAGE or i == 0 or path.words[i - 1] != GARBAGE]
+        detail = {"forced": " ".join(words), "confidence": round((path.score - free) / len(lp), 4),
+                  "frames": len(lp), "garbage": GARBAGE in words}
+        floor = self.settings.idle_floor if context == "idle" else self.settings.turn_floor
+        if GARBAGE in words or detail["confidence"] < floor:
+            return Hypothesis("", rejected=True, detail=detail)
+        return Hypothesis(" ".join(words), detail=detail)
