@@ -47,7 +47,7 @@ def _understand(recognizer, catalogue, audio: np.ndarray, context: str):
     return [(m.intent, m.slots.get("ritual")) for m in matches if m is not None]
 
 
-# Examples PocketSphinx gets right with its rejection as tuned (bench/tune_rejection.py): they check
+# Examples PocketSphinx gets right with its rejection as tuned (on the earlier corpus): they check
 # the path end to end for each kind of command. How often it gets commands right over every voice and
 # noise is the benchmark's job (BENCHMARKS.md); when the rejection was retuned, "pause" (slt) and
 # "I'm done" (rms) stopped passing and were swapped for voices that pass.

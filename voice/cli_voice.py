@@ -77,14 +77,16 @@ def _engine(app: App, args: argparse.Namespace) -> argparse.Namespace:
 
 def cmd_demo(app: App, args: argparse.Namespace) -> int:
     from voice.demo import DemoCouple, MixedInput
-    from voice.speech.sphinx import SphinxRecognizer
 
     demo_app = App(app.config_path, app.data_dir / "demo", app.prompts_dir)
     stream = MixedInput()
     couple = DemoCouple(stream)
     journal = demo_app.journal
     clock = VirtualClock(0.0)
-    room = RenderRoom(iter(stream), Listener(SphinxRecognizer(demo_app.catalogue)), make_voice(demo_app), clock,
+    recognizer, note = make_recognizer(demo_app.config.engine, demo_app.catalogue, None, demo_app.config_model,
+                                       demo_app.data_dir)
+    print(note, file=sys.stderr)
+    room = RenderRoom(iter(stream), Listener(recognizer), make_voice(demo_app), clock,
                       limit_seconds=1800, on_action=couple)
     print("An evening, synthesised: two partners ask for the bedtime check-in and answer it.")
     demo_app.runner(room, room, clock, trace(sys.stdout)).run()

@@ -16,7 +16,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from intents import Context
-from voice.audio.endpoint import Endpointer, SpeechAudio, SpeechEnded, SpeechStarted
+from voice.audio.endpoint import Endpointer, SpeechAudio, SpeechEnded, SpeechPaused, SpeechStarted
 from voice.normalize import normalize
 from voice.runner import InputItem, Utterance, VoiceActivity
 from voice.speech.recognizer import Recognizer
@@ -69,6 +69,12 @@ class Listener:
                 out.append((event.at, VoiceActivity()))
             elif isinstance(event, SpeechAudio):
                 self.recognizer.accept(event.audio)
+            elif isinstance(event, SpeechPaused):
+                # Engines that can work before the end is declared (``prepare``) do it now, in the
+                # trailing silence, so that little is left when the end comes.
+                prepare = getattr(self.recognizer, "prepare", None)
+                if prepare is not None:
+                    prepare()
             elif isinstance(event, SpeechEnded):
                 hypothesis = self.recognizer.finish()
                 if self._is_echo(hypothesis.text, self._started, event.at):

@@ -64,16 +64,28 @@ class CtcRecognizer:
         self._context: Context = "idle"
         self._decoding: Context = "idle"
         self._chunks: list[np.ndarray] = []
+        self._early: tuple[int, Hypothesis] | None = None
+        """(chunks scored, their hypothesis) from ``prepare``."""
 
     def set_context(self, context: Context) -> None:
         self._context = context
 
     def start(self) -> None:
         self._chunks = []
+        self._early = None
         self._decoding = self._context  # the grammar of the utterance is the one it began in
 
     def accept(self, audio: np.ndarray) -> None:
         self._chunks.append(audio)
+
+    def prepare(self) -> Hypothesis:
+        """Scores what was heard so far (the endpointer's trailing silence has begun); ``finish`` reuses
+        it unless more audio came. The acoustic model sees the whole utterance at once (its output
+        for early frames changes with later audio), so this is the earliest it can run."""
+        if self._early is None or self._early[0] != len(self._chunks):
+            audio = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.int16)
+            self._early = (len(self._chunks), self.score(audio, self._decoding))
+        return self._early[1]
 
     def log_probs(self, audio: np.ndarray) -> np.ndarray:
         """(frames, tokens) log-probabilities of int16 16 kHz ``audio`` (20 ms frames)."""
@@ -85,9 +97,9 @@ class CtcRecognizer:
         return np.asarray(out[0][:int(np.asarray(lengths).reshape(-1)[0])], dtype=np.float64)
 
     def finish(self) -> Hypothesis:
-        audio = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.int16)
-        self._chunks = []
-        return self.score(audio, self._decoding)
+        hypothesis = self.prepare()
+        self._chunks, self._early = [], None
+        return hypothesis
 
     def score(self, audio: np.ndarray, context: str) -> Hypothesis:
         """The best phrase of ``context`` for ``audio`` and its confidence (see the module docstring)."""
@@ -101,9 +113,13 @@ class CtcRecognizer:
         if path is None:
             return Hypothesis("", rejected=True, detail={"reason": "no phrase fits"})
         free = float(lp.max(axis=1).sum())
+        greedy = lp.argmax(axis=1)
+        # phones of the unconstrained best path (repeats collapsed, blanks dropped)
+        heard = int(np.sum((greedy != self._blank) & np.append(True, greedy[1:] != greedy[:-1])))
         words = [w for i, w in enumerate(path.words) if w != GARBAGE or i == 0 or path.words[i - 1] != GARBAGE]
         detail = {"forced": " ".join(words), "confidence": round((path.score - free) / len(lp), 4),
-                  "frames": len(lp), "garbage": GARBAGE in words}
+                  "frames": len(lp), "garbage": GARBAGE in words, "heard_phones": heard,
+                  "path_phones": path.phones}
         floor = self.settings.idle_floor if context == "idle" else self.settings.turn_floor
         if GARBAGE in words or detail["confidence"] < floor:
             return Hypothesis("", rejected=True, detail=detail)

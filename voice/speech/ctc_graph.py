@@ -28,6 +28,9 @@ from voice.speech.pronounce import Pronunciation
 
 GARBAGE = "<garbage>"
 """The word of the garbage path (any phones)."""
+GARBAGE_PHONES = 3
+"""The garbage path is at least this many phones long: a one-phone garbage slipped into the gap of
+an optional slot ("whats our <garbage> streak") and turned commands into rejections."""
 
 
 class _WordGraph:
@@ -135,7 +138,7 @@ def build_graph(templates: list[str], lists: dict[str, list[str]], prons: dict[s
         if word is None:
             eps[src].append(dst)
             continue
-        chains = [((0,),)] if word == GARBAGE else prons.get(word, [])
+        chains = [((0,),) * GARBAGE_PHONES] if word == GARBAGE else prons.get(word, [])
         for chain in chains:
             prev = None
             for position, alternatives in enumerate(chain):
@@ -209,6 +212,8 @@ class Path:
     """Its words (``GARBAGE`` where the garbage path was taken)."""
     score: float
     """Its log-probability (garbage costs included)."""
+    phones: int = 0
+    """How many phones it passes through (each entry into a phone state)."""
 
 
 def best_path(graph: CtcGraph, log_probs: np.ndarray, garbage_cost: float) -> Path | None:
@@ -240,5 +245,7 @@ def best_path(graph: CtcGraph, log_probs: np.ndarray, garbage_cost: float) -> Pa
         sources = graph.arc_src[graph.arc_starts[cur]:ends[cur]]
         states.append(int(sources[np.argmax(scores[t - 1][sources])]))
     states.reverse()
-    words = [graph.words[s] for prev, s in zip([-1, *states], states) if s != prev and graph.words[s] is not None]
-    return Path(tuple(w for w in words if w is not None), best)
+    entered = [s for prev, s in zip([-1, *states], states) if s != prev]
+    words = [graph.words[s] for s in entered if graph.words[s] is not None]
+    phones = sum(1 for s in entered if 0 < s < (len(graph.tokens) + 1) // 2)
+    return Path(tuple(w for w in words if w is not None), best, phones)

@@ -31,6 +31,8 @@ class Setup:
     """The config's ``vosk_model``."""
     data_dir: Path = Path(".")
     """Where downloaded models live."""
+    threads: int = 2
+    """CPU threads an engine may use (the benchmark runs one process per core)."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ def _ctc(setup: Setup) -> Recognizer:
 
 def _whisper(setup: Setup) -> Recognizer:
     from voice.speech.whisper_engine import WhisperRecognizer
-    return WhisperRecognizer(setup.catalogue)
+    return WhisperRecognizer(setup.catalogue, cpu_threads=setup.threads)
 
 
 def _fused(setup: Setup) -> Recognizer:

@@ -4,31 +4,43 @@ second opinion only where the scorer is unsure.
 Each engine is strong where the other is weak. The scorer (``ctc_engine``) knows exactly which
 phrases the context allows and is fast and sure on them, but it forces everything onto one of them,
 so its confidence must carry the rejection. A free recogniser (Whisper tiny.en) transcribes
-whatever was said, so it hears phrasings that are not templates ("ask us some deeper questions")
-and tells near-misses apart ("let's do the dishes"), but it is slower and sometimes hears a command
-in noise. The rule, per context:
+whatever was said, so it tells near-misses apart ("let's do the dishes" comes out as that) and hears
+the words of phrasings that are no template, but it is slower and its text must still be read. The
+two complete each other on own words: for "could you stop please" the scorer's nearest phrase is
+"stop please" (a weak match), Whisper's text is right but no template (the matcher refuses it);
+together they say "stop". The rule, per context:
 
 1. confidence >= ``sure``: the scorer's phrase is taken; no second opinion (the fast path);
 2. confidence < ``floor``: nothing was said that the context knows; no second opinion;
-3. in between: the free recogniser transcribes the utterance and the matcher reads its text. The same
-   intent as the scorer's is taken; a different intent is taken only when the matcher is at least
-   ``own_words`` sure of it (the scorer had only templates to offer); otherwise nothing.
+3. in between, the free recogniser transcribes the utterance, and
+   - if the matcher reads its text as the scorer's intent, that is taken;
+   - else the scorer's phrase is taken when the evidence for it (``evidence``: the confidence, and
+     how close the transcript is to the phrases of that intent) weighs at least ``accept``;
+   - else the transcript's own intent is taken when the matcher is at least ``own_words`` sure;
+   - else nothing.
 
-The numbers come from ``bench/tune_fusion.py`` on the development voices only (BENCHMARKS.md).
+The numbers, weights included, come from ``bench/tune_fusion.py`` on the development voices only.
 """
 
 from __future__ import annotations
 
+import functools
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from rapidfuzz import fuzz, process
 
 from intents import Catalogue, Context
 from voice.matcher import Match, recognize
+from voice.normalize import normalize
 from voice.speech.ctc_graph import GARBAGE
 from voice.speech.recognizer import Hypothesis, Recognizer
+
+FEATURES = ("bias", "confidence", "ratio", "token_set", "support", "transcript_empty")
+"""What ``evidence`` weighs, in order (see ``features``)."""
 
 
 @dataclass(frozen=True)
@@ -39,8 +51,16 @@ class Rule:
     """From this confidence on the scorer's phrase is taken without a second opinion."""
     floor: float
     """Below this confidence the utterance is no command of this context."""
+    weights: tuple[float, ...] = (0.0,) * len(FEATURES)
+    """Logistic weights of ``FEATURES``; their sum, through a sigmoid, is ``evidence``."""
+    accept: float = 1.01
+    """Lowest ``evidence`` at which the scorer's phrase is taken without the matcher's agreement."""
     own_words: float = 90.0
     """Lowest matcher score (0-100) at which the second opinion's own intent is taken."""
+    extra_phones: float = 1.5
+    """The fast path also needs the free decoding to have heard at most this many phones per phone of
+    the phrase: a word of someone else's sentence ("no" in "on lost another two") fits its own few
+    frames perfectly, and only the rest of the utterance tells."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +68,7 @@ class FusionSettings:
     """The rule of each listening context."""
 
     idle: Rule = Rule(sure=-0.20, floor=-0.45, own_words=90.0)
-    """Between rituals: starting one by mistake is a nuisance, so the second opinion decides more."""
+    """Between rituals: starting one by mistake is a nuisance."""
     turn: Rule = Rule(sure=-0.15, floor=-0.45, own_words=92.0)
     """While a partner talks: interrupting them is worse than missing a command."""
 
@@ -58,35 +78,65 @@ class FusionSettings:
 
 Read = Callable[[str, str], Match | None]
 """Text + context -> what the matcher makes of it (``voice.matcher.recognize`` over the catalogue)."""
+Support = Callable[[str, Match, str], float]
+"""Transcript, the scorer's match, context -> 0-1: how close the transcript is to that intent's phrases."""
+
+
+def supporter(catalogue: Catalogue) -> Support:
+    """``Support`` over the catalogue's phrases (each intent and slot filling's phrases found once)."""
+    @functools.lru_cache(maxsize=512)
+    def phrases_of(context: str, intent: str, slots: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+        return tuple(p.text for p in catalogue.phrases[context] if p.intent == intent and p.slots == slots)
+
+    def support(text: str, match: Match, context: str) -> float:
+        choices = phrases_of(context, match.intent, tuple(sorted(match.slots.items())))
+        best = process.extractOne(normalize(text), choices, scorer=fuzz.ratio) if choices and text else None
+        return best[1] / 100 if best else 0.0
+    return support
+
+
+def features(confidence: float, phrase: str, transcript: str, support: float) -> tuple[float, ...]:
+    """The evidence for the scorer's phrase, in ``FEATURES`` order."""
+    text = normalize(transcript)
+    return (1.0, confidence, fuzz.ratio(text, phrase) / 100, fuzz.token_set_ratio(text, phrase) / 100,
+            support, float(not text))
+
+
+def evidence(weights: tuple[float, ...], values: tuple[float, ...]) -> float:
+    z = float(np.dot(weights, values))
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 def decide(context: str, scored: Hypothesis, ask: Callable[[], Hypothesis | None], read: Read,
-           rule: Rule) -> tuple[Match | None, str]:
+           rule: Rule, support: Support) -> tuple[Match | None, str]:
     """The decision for one utterance, and which path made it (``sure``, ``floor``, ``agree``,
-    ``own-words``, ``disagree``, ``alone``). ``ask`` gives the second opinion (None when there is
-    none); it is called only when the rule needs it, which the path names tell (not ``sure``/``floor``)."""
+    ``evidence``, ``own-words``, ``disagree``, ``alone``). ``ask`` gives the second opinion (None
+    when there is none); it is called only off the ``sure`` and ``floor`` paths."""
     confidence = scored.detail.get("confidence")
     phrase = scored.detail.get("forced", "")
     # The scorer's own floor (for when it is used alone) does not apply here: its phrase is read as is.
     mine = read(phrase, context) if phrase and GARBAGE not in phrase else None
     if confidence is None or confidence < rule.floor:
         return None, "floor"
-    if mine is not None and confidence >= rule.sure:
+    heard, path = scored.detail.get("heard_phones", 0), scored.detail.get("path_phones", 0)
+    if mine is not None and confidence >= rule.sure and heard <= rule.extra_phones * max(1, path):
         return mine, "sure"
     second = ask()
     if second is None:
         return None, "alone"
     theirs = read(second.text, context) if second.text else None
-    if theirs is None:
-        return None, "disagree"
-    if mine is not None and (theirs.intent, theirs.slots) == (mine.intent, mine.slots):
+    if mine is not None and theirs is not None and (theirs.intent, theirs.slots) == (mine.intent, mine.slots):
         return mine, "agree"
-    if theirs.score >= rule.own_words:
+    if mine is not None:
+        values = features(confidence, phrase, second.text, support(second.text, mine, context))
+        if evidence(rule.weights, values) >= rule.accept:
+            return mine, "evidence"
+    if theirs is not None and theirs.score >= rule.own_words:
         return theirs, "own-words"
     return None, "disagree"
 
 
-ASKED = frozenset({"alone", "disagree", "agree", "own-words"})
+ASKED = frozenset({"alone", "disagree", "agree", "evidence", "own-words"})
 """The paths on which the second opinion was asked."""
 
 
@@ -104,6 +154,7 @@ class FusedRecognizer:
         self._context: Context = "idle"
         self._decoding: Context = "idle"
         self._read: Read = lambda text, context: recognize(text, catalogue, context)  # type: ignore[arg-type]
+        self._support = supporter(catalogue)
         self.second_opinions = 0
         """How many utterances needed the second opinion (the benchmark reports the share)."""
 
@@ -124,6 +175,20 @@ class FusedRecognizer:
         if self.second is not None:
             self.second.accept(audio)
 
+    def prepare(self) -> None:
+        """In the trailing silence: the scorer's pass, and the second opinion's too where the rule will
+        want it (see ``voice.listen``), so that the end of speech finds the work done."""
+        prepare = getattr(self.scorer, "prepare", None)
+        if prepare is None:
+            return
+        scored = prepare()
+        rule = self.settings.of(self._decoding)
+        confidence = scored.detail.get("confidence")
+        if self.second is not None and confidence is not None and rule.floor <= confidence < rule.sure:
+            early = getattr(self.second, "prepare", None)
+            if early is not None:
+                early()
+
     def finish(self) -> Hypothesis:
         scored = self.scorer.finish()
         began = time.perf_counter()
@@ -135,7 +200,8 @@ class FusedRecognizer:
             heard.append(self.second.finish())
             return heard[-1]
 
-        match, path = decide(self._decoding, scored, ask, self._read, self.settings.of(self._decoding))
+        match, path = decide(self._decoding, scored, ask, self._read, self.settings.of(self._decoding),
+                             self._support)
         if self.second is not None and not heard:
             self.second.start()  # not needed: drop what it buffered
         self.second_opinions += bool(heard)

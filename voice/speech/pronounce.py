@@ -4,16 +4,27 @@ The acoustic model (hama's phoneme CTC model) emits IPA tokens. Its own G2P gets
 wrong ("I" -> i, "one" -> o n e, "do" -> d̪ o), so the CMU pronouncing dictionary that ships with
 PocketSphinx is the first source, mapped phone by phone to the IPA tokens the model emits for English
 (read off its output on synthesised speech). A dictionary phone maps to a *set* of tokens: the model
-hears an unstressed AH as ə and a stressed one as ʌ, and the dictionary has no stress marks. Words
-the dictionary lacks fall back to hama's G2P.
+hears an unstressed AH as ə and a stressed one as ʌ, and the dictionary has no stress marks.
+hama's G2P gives a second pronunciation of every word: the acoustic model was trained on its labels
+and often emits them ("yes" as ɟ ʝ e s, "let's" with a dental t̪), so both paths are searched. G2P
+costs about 18 ms a word, so the pronunciations of the shipped vocabulary are kept in
+``intents/g2p-en.json`` (``python -m voice.speech.pronounce`` writes it); only new words (a custom
+ritual's name) are computed at load.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.util
+import json
 import os
+import sys
 import unicodedata
 from collections.abc import Iterable
+from pathlib import Path
+
+G2P_CACHE = Path(importlib.util.find_spec("intents").origin).parent / "g2p-en.json"  # type: ignore[arg-type]
+"""The shipped pronunciations, beside the intent file whose words they are."""
 
 #: CMU (ARPAbet, no stress) -> the IPA tokens the model may emit for it.
 ARPABET: dict[str, tuple[str, ...]] = {
@@ -60,9 +71,22 @@ def _plural(word: str, cmu: dict[str, list[list[str]]]) -> list[list[str]]:
     return [p + ["Z"] for p in base]
 
 
+@functools.lru_cache(maxsize=1)
+def _g2p_cache() -> dict[str, str]:
+    try:
+        return json.loads(G2P_CACHE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def g2p(word: str) -> str:
+    """hama's IPA for ``word`` (from the shipped cache when it is there)."""
+    cached = _g2p_cache().get(word)
+    return cached if cached is not None else _g2p_model().predict(word).ipa
+
+
 def _g2p_tokens(word: str, vocabulary: frozenset[str]) -> list[str]:
-    ipa = _g2p_model().predict(word).ipa
-    return tokens_of(ipa, vocabulary)
+    return tokens_of(g2p(word), vocabulary, keep_marks=True)
 
 
 @functools.lru_cache(maxsize=1)
@@ -71,8 +95,9 @@ def _g2p_model():  # noqa: ANN202 - hama.G2PModel, created only when a word is m
     return G2PModel()
 
 
-def tokens_of(ipa: str, vocabulary: Iterable[str]) -> list[str]:
-    """An IPA string cut into the model's tokens, longest first ("t͡ʃ" is one token)."""
+def tokens_of(ipa: str, vocabulary: Iterable[str], keep_marks: bool = False) -> list[str]:
+    """An IPA string cut into the model's tokens, longest first ("t͡ʃ" is one token). The model emits
+    some diacritics as tokens of their own (the dental mark of t̪): ``keep_marks`` keeps them."""
     vocab = sorted(set(vocabulary), key=len, reverse=True)
     text = unicodedata.normalize("NFC", ipa.replace(" ", ""))
     out, i = [], 0
@@ -84,7 +109,7 @@ def tokens_of(ipa: str, vocabulary: Iterable[str]) -> list[str]:
                 break
         else:
             i += 1  # a mark the model has no token for (stress, length): it carries no phone
-    return [t for t in out if not unicodedata.combining(t[0])]
+    return out if keep_marks else [t for t in out if not unicodedata.combining(t[0])]
 
 
 def pronunciations(words: Iterable[str], vocabulary: frozenset[str],
@@ -96,8 +121,23 @@ def pronunciations(words: Iterable[str], vocabulary: frozenset[str],
     for word in words:
         entries = cmu.get(word) or _plural(word, cmu)
         prons = [tuple(ARPABET[p] for p in entry if p in ARPABET) for entry in entries]
-        if not prons:
-            tokens = _g2p_tokens(word, vocabulary)
-            prons = [tuple((t,) for t in tokens)] if tokens else []
+        tokens = _g2p_tokens(word, vocabulary)
+        if tokens:
+            prons.append(tuple((t,) for t in tokens))
         out[word] = [p for p in dict.fromkeys(prons) if p]
     return out
+
+
+def write_cache(words: Iterable[str]) -> int:
+    """Writes hama's IPA of ``words`` to ``G2P_CACHE``; returns how many."""
+    entries = {w: _g2p_model().predict(w).ipa for w in sorted(set(words))}
+    G2P_CACHE.write_text(json.dumps(entries, ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    return len(entries)
+
+
+if __name__ == "__main__":  # python -m voice.speech.pronounce: refresh the cache for the shipped data
+    from intents import load_catalogue
+    from prompts import load_library
+    catalogue = load_catalogue(load_library().spoken_names())
+    vocab = set(catalogue.vocabulary) | {w for v in catalogue.lists.values() for name in v for w in name.split()}
+    print(f"{write_cache(vocab)} words written to {G2P_CACHE}", file=sys.stderr)

@@ -32,8 +32,8 @@ from voice.speech.recognizer import Hypothesis
 class Rejection:
     """Where one listening context draws the line between a command and other speech. Chosen on the
     benchmark's development split (the flite kal16 voice and everyday sentences the benchmark does
-    not score) for at most 0.4 % false accepts there, by the search in ``bench/tune_rejection.py``
-    (an earlier run of it; see its docstring)."""
+    not score) for at most 0.4 % false accepts there, by a search (``bench/tune_rejection.py``,
+    since removed with that corpus: this stage is now kept as the benchmark's baseline)."""
 
     min_phone_similarity: float
     """Lowest ``phone_similarity`` (0-100) of the loop's phones with the hypothesis's pronunciation."""

@@ -1,0 +1,110 @@
+"""Chooses the listening stage's numbers on the DEVELOPMENT split only: ``python bench/tune_fusion.py``
+(after ``python bench/ears.py --split dev`` has heard it).
+
+The development split is its own voice families (piper, espeak-ng), its own own-words phrasings and
+its own everyday sentences (``bench/phrasings.yaml``); the test split is never read here. Per context:
+1. the scorer's floor when it is used alone;
+2. the fused rule's evidence weights: a logistic regression, fitted on every development utterance
+   the scorer put a phrase on (1 when that phrase is what was meant, 0 otherwise: other speech, or
+   the wrong command), over ``voice.speech.fusion.features``;
+3. the rule's ``sure``, ``floor``, ``accept`` and ``own_words``, by search: the most accurate
+   setting whose false accepts stay within ``MAX_FALSE`` (ties: fewer second opinions).
+It prints the settings to put into ``CtcSettings`` and ``FusionSettings`` (they are code, not a file
+read at run time).
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from ears import FEATURES, load_rows  # noqa: E402
+from ears_tables import ctc_alone, fused, load_features, read, support  # noqa: E402
+from voice.speech.ctc_engine import CtcSettings  # noqa: E402
+from voice.speech.ctc_graph import GARBAGE  # noqa: E402
+from voice.speech.fusion import FusionSettings, Rule, features  # noqa: E402
+
+MAX_FALSE = 0.004
+"""Allowed share of development sentences taken as a command, per context (the target is 0.5 %)."""
+
+
+def _measure(rows: list[dict], feats: dict, pipeline) -> tuple[float, float, float]:  # noqa: ANN001
+    """(accuracy, false-accept share, second-opinion share) of ``pipeline`` over ``rows``."""
+    ok, false, asked = [], [], []
+    for row in rows:
+        feat = feats.get(row["audio"], {}).get("contexts", {}).get(row["context"])
+        if feat is None:
+            continue
+        got, _ms, _left, second = pipeline(feat, row["context"])
+        asked.append(second)
+        if row["expect"] is None:
+            false.append(got is not None)
+        else:
+            ok.append(got == (row["expect"]["intent"], row["expect"].get("ritual")))
+    return float(np.mean(ok)), float(np.mean(false)), float(np.mean(asked))
+
+
+def _samples(rows: list[dict], feats: dict) -> tuple[np.ndarray, np.ndarray]:
+    x, y = [], []
+    for row in rows:
+        feat = feats.get(row["audio"], {}).get("contexts", {}).get(row["context"])
+        for u in (feat or {}).get("utterances", []):
+            phrase = u["forced"] or ""
+            mine = read(phrase, row["context"]) if phrase and GARBAGE not in phrase and u["confidence"] is not None else None
+            if mine is None:
+                continue
+            x.append(features(u["confidence"], phrase, u["whisper_text"], support()(u["whisper_text"], mine, row["context"])))
+            want = row["expect"] and (row["expect"]["intent"], row["expect"].get("ritual"))
+            y.append(float(bool(want) and want == (mine.intent, mine.slots.get("ritual"))))
+    return np.array(x), np.array(y)
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 4000) -> np.ndarray:
+    """Weights by gradient descent on the log-loss (features are 0-1 or small: no scaling needed)."""
+    w = np.zeros(x.shape[1])
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(x @ w)))
+        w -= 0.5 * (x.T @ (p - y) / len(y) + l2 * w)
+    return w
+
+
+def main() -> None:
+    feats = load_features(FEATURES / "features.jsonl")
+    rows = [r for r in load_rows() if r["split"] == "dev"]
+    for context in ("idle", "turn"):
+        mine = [r for r in rows if r["context"] == context]
+        best = None
+        for floor in np.arange(-0.05, -0.80, -0.025):
+            acc, fa, _ = _measure(mine, feats, ctc_alone(CtcSettings(idle_floor=floor, turn_floor=floor)))
+            if fa <= MAX_FALSE and (best is None or acc > best[0]):
+                best = (acc, fa, round(float(floor), 3))
+        print(f"ctc alone, {context}: floor={best[2]} (dev accuracy {best[0]:.1%}, false accepts {best[1]:.2%})"
+              if best else f"ctc alone, {context}: nothing within {MAX_FALSE:.1%}")
+        x, y = _samples(mine, feats)
+        weights = tuple(round(float(v), 3) for v in fit_logistic(x, y))
+        print(f"  evidence weights, {context}: {weights} ({int(y.sum())} right / {len(y)} phrases)")
+        best = None
+        grid = itertools.product(np.arange(-0.05, -0.45, -0.05), np.arange(-0.40, -1.30, -0.1),
+                                 (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01), (88.0, 92.0, 101.0), (1.2, 1.5, 2.0))
+        for sure, floor, accept, own, extra in grid:
+            rule = Rule(round(float(sure), 3), round(float(floor), 3), weights, accept, own, extra)
+            acc, fa, asked = _measure(mine, feats, fused(FusionSettings(idle=rule, turn=rule)))
+            key = (acc, -asked)
+            if fa <= MAX_FALSE and (best is None or key > best[0]):
+                best = (key, fa, rule)
+        if best:
+            (acc, asked), fa, rule = best
+            print(f"fused, {context}: {rule} (dev accuracy {acc:.1%}, false accepts {fa:.2%}, "
+                  f"second opinion {-asked:.0%})")
+        else:
+            print(f"fused, {context}: nothing within {MAX_FALSE:.1%}")
+
+
+if __name__ == "__main__":
+    main()
