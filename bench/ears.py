@@ -83,7 +83,11 @@ def _timed(fn, *args):  # noqa: ANN001, ANN202
 def hear(job: tuple[str, tuple[list[str], bool]]) -> dict:
     """Features of one clip in each of its contexts (and the baseline's decision, on test clips)."""
     audio_name, (contexts, baseline) = job
-    audio = read_wav(CORPUS / audio_name)
+    return hear_audio(audio_name, read_wav(CORPUS / audio_name), contexts, baseline)
+
+
+def hear_audio(audio_name: str, audio: np.ndarray, contexts: list[str], baseline: bool) -> dict:
+    """``hear`` for audio already read (a front end may have filtered it)."""
     ctc, whisper, sphinx = _engines["ctc"], _engines["whisper"], _engines["sphinx"]
     tap = Tap()
     for _ in ListeningPipeline(tap, _engines["catalogue"]).heard(audio, "idle"):
@@ -182,6 +186,15 @@ def main() -> None:
     from ears_tables import report
     print(report(load_rows(), FEATURES / "features.jsonl", "test" if split is None else split))
     if split is None:
+        from ears_tables import enrolment_table, load_features
+        from enrolment import main as enrol
+        enrolled = enrol(workers)
+        rows = [r for r in load_rows() if r["split"] == "test"]
+        print("\nEnrolment (test voices; the enrolment recordings themselves are not scored):\n")
+        print(enrolment_table(rows, load_features(FEATURES / "features.jsonl"), enrolled))
+        from frontends import main as front_ends
+        print("\nNoise front ends (a sample of the test clips, fused rule):\n")
+        print(front_ends(workers))
         print()
         print(cold_starts())
 

@@ -154,3 +154,32 @@ def test_echo_canceller_removes_the_devices_own_voice_and_keeps_a_spoken_stop():
     echo_only = slice(at - 2 * RATE, at - RATE)                      # converged by then, before the stop
     assert level_db(mic[echo_only]) - level_db(out[echo_only]) >= 15
     assert level_db(mic[at:at + len(stop)]) - level_db(out[at:at + len(stop)]) <= 6
+
+
+def _pink(n: int, seed: int = 3) -> np.ndarray:
+    spectrum = np.fft.rfft(np.random.default_rng(seed).normal(0, 1, n))
+    spectrum[1:] /= np.sqrt(np.arange(1, len(spectrum)))
+    noise = np.fft.irfft(spectrum, n)
+    return noise / np.std(noise)
+
+
+def test_a_command_over_steady_noise_at_5_db_starts_an_utterance():
+    # A fixed 12 dB start margin never let speech at 5 dB SNR start: over a steady noise the margin
+    # now shrinks to the noise's own spread.
+    speech = say("let's check in").astype(float)
+    power = np.mean(speech[np.abs(speech) > 300] ** 2)
+    audio = _pink(5 * RATE) * np.sqrt(power / 10 ** 0.5)
+    audio[2 * RATE:2 * RATE + len(speech)] += speech
+    events = _run(Endpointer(), np.clip(audio, -32768, 32767).astype(np.int16))
+    starts = [e for e in events if isinstance(e, SpeechStarted)]
+    assert len(starts) == 1 and abs(starts[0].at - 2.0) < 0.3
+
+
+def test_the_trailing_silence_is_announced_before_the_end():
+    from voice.audio.endpoint import SpeechPaused
+    events = _run(Endpointer(), np.concatenate([silence(0.5), say("stop"), silence(1.0)]))
+    kinds = [type(e).__name__ for e in events if not type(e).__name__ == "SpeechAudio"]
+    assert kinds == ["SpeechStarted", "SpeechPaused", "SpeechEnded"]
+    paused = next(e for e in events if isinstance(e, SpeechPaused))
+    ended = next(e for e in events if isinstance(e, SpeechEnded))
+    assert ended.at - paused.at == pytest.approx(0.3, abs=0.031)

@@ -16,12 +16,10 @@ import pytest
 
 from voice.audio.convert import read_wav
 from voice.audio.sources import CHUNK
-from voice.listen import Listener
 from voice.matcher import recognize
-from voice.runner import Utterance
 from voice.speech.sphinx import SphinxRecognizer
 
-from speech import say, silence
+from speech import heard, say, silence
 
 
 @pytest.fixture()
@@ -31,20 +29,8 @@ def sphinx(catalogue):
     # sentence, like a device that has been listening all evening (a cold first utterance is measured
     # in the benchmark).
     recognizer = SphinxRecognizer(catalogue)
-    _understand(recognizer, catalogue, say("good evening, it is nice to be home", "kal16"), "idle")
+    heard(recognizer, catalogue, say("good evening, it is nice to be home", "kal16"), "idle")
     return recognizer
-
-
-def _understand(recognizer, catalogue, audio: np.ndarray, context: str):
-    listener = Listener(recognizer)
-    listener.set_context(context)
-    padded = np.concatenate([silence(0.5), audio, silence(1.0)])
-    items = []
-    for i in range(0, len(padded), CHUNK):
-        items += [it for _, it in listener.feed(padded[i:i + CHUNK], (i + CHUNK) / 16000)]
-    texts = [it.text for it in items if isinstance(it, Utterance)]
-    matches = [recognize(t, catalogue, context) for t in texts if t]
-    return [(m.intent, m.slots.get("ritual")) for m in matches if m is not None]
 
 
 # Examples PocketSphinx gets right with its rejection as tuned (on the earlier corpus): they check
@@ -66,7 +52,7 @@ def _understand(recognizer, catalogue, audio: np.ndarray, context: str):
     ("rms", "repeat that", "turn", ("repeat", None)),
 ])
 def test_spoken_command_produces_its_intent(sphinx, catalogue, voice, text, context, expected):
-    assert _understand(sphinx, catalogue, say(text, voice), context) == [expected]
+    assert heard(sphinx, catalogue, say(text, voice), context) == [expected]
 
 
 def test_a_neighbouring_phone_counts_as_partly_right():
@@ -89,7 +75,7 @@ def test_a_neighbouring_phone_counts_as_partly_right():
     ("slt", "Let's check in. Partner one, you'll go first tonight, and Partner two will listen.", "idle"),
 ])
 def test_out_of_vocabulary_speech_produces_nothing(sphinx, catalogue, voice, text, context):
-    assert _understand(sphinx, catalogue, say(text, voice), context) == []
+    assert heard(sphinx, catalogue, say(text, voice), context) == []
 
 
 # ---- Vosk, with the real Korean model --------------------------------------------------------------

@@ -28,6 +28,8 @@ from voice.speech.pronounce import Pronunciation
 
 GARBAGE = "<garbage>"
 """The word of the garbage path (any phones)."""
+ENROLLED = "<enrolled>"
+"""Prefix of the words of enrolled phrases; ``best_path`` gives back the phrase itself."""
 GARBAGE_PHONES = 3
 """The garbage path is at least this many phones long: a one-phone garbage slipped into the gap of
 an optional slot ("whats our <garbage> streak") and turned commands into rejections."""
@@ -119,13 +121,21 @@ class CtcGraph:
 
 
 def build_graph(templates: list[str], lists: dict[str, list[str]], prons: dict[str, list[Pronunciation]],
-                token_id: dict[str, int], blank: int, garbage_slots: frozenset[str] = frozenset({"ritual"})) -> CtcGraph:
-    """The graph of ``templates``; a word without a pronunciation makes its path impossible."""
+                token_id: dict[str, int], blank: int, garbage_slots: frozenset[str] = frozenset({"ritual"}),
+                personal: dict[str, list[Pronunciation]] | None = None) -> CtcGraph:
+    """The graph of ``templates``; a word without a pronunciation makes its path impossible.
+    ``personal``: whole phrases as someone said them at enrolment (phrase -> the phones heard), each
+    one more path from start to end whose "word" is the phrase."""
     g = _WordGraph()
     root, final_node = g.node(), g.node()
     for template in templates:
         end = g.add(parse_sentence(template).expression, root, lists, garbage_slots)
         g.arcs.append((end, final_node, None))
+    # Enrolled phrases get words of their own ("<enrolled>stop"), so a one-word phrase keeps the
+    # dictionary's pronunciations of "stop" everywhere else in the templates.
+    for phrase in personal or {}:
+        g.arcs.append((root, final_node, ENROLLED + phrase))
+    prons = {**prons, **{ENROLLED + phrase: chains for phrase, chains in (personal or {}).items()}}
     # Emitting phone states; word arcs become chains from their source node to their end node.
     state_tokens: list[tuple[int, ...]] = [(blank,)]
     state_words: list[str | None] = [None]
@@ -234,6 +244,8 @@ def best_path(graph: CtcGraph, log_probs: np.ndarray, garbage_cost: float) -> Pa
     scores[0] = first
     for t in range(1, frames):
         scores[t] = np.maximum.reduceat(scores[t - 1][graph.arc_src], graph.arc_starts) + emit[t]
+    if len(graph.final) == 0:  # no phrase of the context can be said with these tokens
+        return None
     end_state = graph.final[int(np.argmax(scores[-1][graph.final]))]
     best = float(scores[-1][end_state])
     if not np.isfinite(best):
@@ -246,6 +258,6 @@ def best_path(graph: CtcGraph, log_probs: np.ndarray, garbage_cost: float) -> Pa
         states.append(int(sources[np.argmax(scores[t - 1][sources])]))
     states.reverse()
     entered = [s for prev, s in zip([-1, *states], states) if s != prev]
-    words = [graph.words[s] for s in entered if graph.words[s] is not None]
+    words = [w.removeprefix(ENROLLED) for w in (graph.words[s] for s in entered) if w is not None]
     phones = sum(1 for s in entered if 0 < s < (len(graph.tokens) + 1) // 2)
     return Path(tuple(w for w in words if w is not None), best, phones)

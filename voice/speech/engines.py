@@ -52,8 +52,11 @@ class Engine:
 
 
 def _ctc(setup: Setup) -> Recognizer:
+    from voice.calibrate import recordings
     from voice.speech.ctc_engine import CtcRecognizer
-    return CtcRecognizer(setup.catalogue)
+    scorer = CtcRecognizer(setup.catalogue)
+    scorer.enrol(recordings(setup.data_dir / "calibration"))  # the couple's own voices, when calibrated
+    return scorer
 
 
 def _whisper(setup: Setup) -> Recognizer:

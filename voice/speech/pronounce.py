@@ -49,7 +49,7 @@ def cmu_dictionary_path() -> str:
 @functools.lru_cache(maxsize=4)
 def _cmu(words: frozenset[str], path: str) -> dict[str, list[list[str]]]:
     """The dictionary entries of ``words`` (and their apostrophe spellings), read in one pass."""
-    wanted = set(words) | {_apostrophe_free(w) for w in words}
+    wanted = set(words) | {_apostrophe_free(w) for w in words} | {w[:-1] for w in words if w.endswith("s")}
     found: dict[str, list[list[str]]] = {}
     with open(path, encoding="utf-8") as f:
         for line in f:
@@ -74,9 +74,10 @@ def _plural(word: str, cmu: dict[str, list[list[str]]]) -> list[list[str]]:
 @functools.lru_cache(maxsize=1)
 def _g2p_cache() -> dict[str, str]:
     try:
-        return json.loads(G2P_CACHE.read_text(encoding="utf-8"))
+        data = json.loads(G2P_CACHE.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
+        return {}  # missing or damaged: every word is computed (slower to load, same result)
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)} if isinstance(data, dict) else {}
 
 
 def g2p(word: str) -> str:

@@ -30,7 +30,7 @@ class Hypothesis:
 
 class Recognizer(Protocol):
     name: str
-    """``vosk`` or ``pocketsphinx``."""
+    """Its name in the engine registry (``voice.speech.engines``)."""
 
     def set_context(self, context: Context) -> None:
         """Grammar for the next utterance."""

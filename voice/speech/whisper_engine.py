@@ -142,7 +142,7 @@ class WhisperRecognizer:
     def start(self) -> None:
         self._utterance_context = self._context  # the prompt the utterance began with
         self._chunks = []
-        self._early: tuple[int, Hypothesis] | None = None
+        self._early = None
 
     def accept(self, audio: np.ndarray) -> None:
         self._chunks.append(np.asarray(audio, dtype=np.int16).copy())
@@ -164,7 +164,10 @@ class WhisperRecognizer:
         if audio.size < RATE // 10:
             return Hypothesis("", rejected=True, detail={"reason": "no audio"})
         prompt = self.prompts[self._utterance_context] or None
-        raw, text, scores = self._direct(audio, prompt) if self.mode == "direct" else self._transcribe(audio, prompt)
+        try:
+            raw, text, scores = self._direct(audio, prompt) if self.mode == "direct" else self._transcribe(audio, prompt)
+        except (RuntimeError, ValueError) as exc:  # CTranslate2 on audio it cannot take
+            raise AudioError(f"Whisper failed on this audio ({exc.__class__.__name__}).") from exc
         detail = {"engine_text": raw, **scores}
         # faster-whisper's own silence rule (which its path has applied already), for both paths alike
         if not text or (scores["no_speech_prob"] > 0.6 and scores["avg_logprob"] < -1.0):
