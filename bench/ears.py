@@ -183,6 +183,9 @@ def main() -> None:
     split = sys.argv[sys.argv.index("--split") + 1] if "--split" in sys.argv else None
     workers = int(sys.argv[sys.argv.index("--workers") + 1]) if "--workers" in sys.argv else 2
     features(split, workers)
+    if split is None and not (FEATURES / "baseline.jsonl").exists():
+        from baseline import main as baseline
+        baseline(workers)
     from ears_tables import report
     print(report(load_rows(), FEATURES / "features.jsonl", "test" if split is None else split))
     if split is None:

@@ -151,7 +151,7 @@ def score(rows: list[dict], feats: dict[str, dict], pipeline: Callable[[dict, st
 
 
 def pipelines() -> dict[str, Callable[[dict, str], Decision]]:
-    return {"pocketsphinx stage (before)": sphinx_stage, "ctc alone": ctc_alone(CtcSettings()),
+    return {"pocketsphinx stage, today's detection": sphinx_stage, "ctc alone": ctc_alone(CtcSettings()),
             "whisper alone": whisper_alone, "fused (ctc + whisper)": fused(FusionSettings())}
 
 
@@ -206,8 +206,13 @@ def report(rows: list[dict], features: Path, split: str) -> str:
     # The librivox recordings are also the real half of every babble, dev clips included: as test
     # clips of their own they would have been heard in tuning, so they are not scored.
     rows = [r for r in rows if r["split"] == split and not r["voice"].startswith("real:librivox")]
-    results = {name: score(rows, feats, p) for name, p in pipelines().items()
-               if name != "pocketsphinx stage (before)" or split == "test"}
+    results = {}
+    baseline = features.parent / "baseline.jsonl"
+    if split == "test" and baseline.exists():  # bench/baseline.py: the previous stage exactly
+        before = load_features(baseline)
+        results["before: pocketsphinx stage, earlier detection"] = score(rows, before, sphinx_stage)
+    results.update({name: score(rows, feats, p) for name, p in pipelines().items()
+                    if not name.startswith("pocketsphinx") or split == "test"})
     out = [f"Split: {split}, {len({r['audio'] for r in rows})} clips, {len(rows)} clip-context rows.", "",
            "| pipeline | " + " | ".join(CONDITIONS) + " | mean | template | own words |",
            "|---|" + "---|" * (len(CONDITIONS) + 3)]

@@ -21,6 +21,7 @@ import numpy as np
 from intents import CONTEXTS, Catalogue
 from voice.audio.convert import read_wav
 from voice.audio.sources import CHUNK
+from voice.audio.endpoint import EndpointSettings, Endpointer
 from voice.errors import AudioError
 from voice.listen import Listener
 from voice.matcher import Match, recognize
@@ -53,8 +54,11 @@ class ListeningPipeline:
     """This project's path: endpointer -> recogniser (with its rejection) -> whole-utterance matcher."""
 
     def __init__(self, recognizer: Recognizer, catalogue: Catalogue, name: str = "",
-                 understand: Callable[[str, str], Match | None] | None = None) -> None:
-        """``understand``: recogniser text + context -> decision; the matcher unless a baseline says."""
+                 understand: Callable[[str, str], Match | None] | None = None,
+                 endpoint: EndpointSettings | None = None) -> None:
+        """``understand``: recogniser text + context -> decision; the matcher unless a baseline says.
+        ``endpoint``: end-of-speech settings (a baseline may keep an earlier design's)."""
+        self.endpoint = endpoint
         self.recognizer = recognizer
         self.catalogue = catalogue
         self.name = name or f"rituals ({recognizer.name})"
@@ -63,7 +67,7 @@ class ListeningPipeline:
     def heard(self, audio: np.ndarray, context: str) -> Iterator[tuple[Utterance, float]]:
         """Each utterance heard in ``audio``, with when (``perf_counter``) the chunk that ended it
         arrived: latency is counted from there."""
-        listener = Listener(self.recognizer)
+        listener = Listener(self.recognizer, Endpointer(self.endpoint))
         listener.set_context(context)  # type: ignore[arg-type]
         padded = np.concatenate([audio, np.zeros(16000, dtype=np.int16)])  # the room goes quiet after
         for i in range(0, len(padded), CHUNK):
