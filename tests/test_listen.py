@@ -85,8 +85,8 @@ def test_the_skills_own_prompts_fed_back_trigger_nothing(tmp_path, library):
     clips = [voice.render(line.format(**names)) for line in lines if line]
     audio = np.concatenate([np.concatenate([c, silence(1.0)]) for c in clips])
     result, out = listen(tmp_path, audio)
-    assert history(tmp_path / "data") == []
-    assert sound_spans(out) == []                 # and it never answered itself
+    assert history(tmp_path / "data") == [], result.stdout
+    assert sound_spans(out) == [], result.stdout  # and it never answered itself
 
 
 def test_distractor_speech_during_a_turn_triggers_nothing(tmp_path):
