@@ -3,11 +3,13 @@ what the device said and played measured in OUT.wav; plus the live loop on a vir
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -144,10 +146,36 @@ def test_an_unreadable_input_file_gives_one_line(tmp_path):
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
+@contextlib.contextmanager
+def private_sound_card(base: Path) -> Iterator[dict[str, str]]:
+    """A PulseAudio daemon of our own (in ``base``, so never someone else's), stopped afterwards:
+    the tests leave the machine as they found it."""
+    paths = {"VAUDIO_DIR": str(base / "run"), "VAUDIO_STATE": str(base / "state")}
+    env = {**os.environ, **paths, "XDG_RUNTIME_DIR": paths["VAUDIO_DIR"]}
+    subprocess.run([str(ROOT / "script" / "virtual-audio")], env=env, capture_output=True, text=True, check=True)
+    try:
+        yield env
+    finally:
+        subprocess.run(["pulseaudio", "--kill"], env=env, capture_output=True)
+        for _ in range(50):                        # --kill only asks; wait until it is gone
+            if subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode != 0:
+                break
+            time.sleep(0.1)
+
+
 @pytest.fixture(scope="module")
-def virtual_sound_card():
-    run_dir = subprocess.run([str(ROOT / "script" / "virtual-audio")], capture_output=True, text=True, check=True)
-    return {**os.environ, "XDG_RUNTIME_DIR": run_dir.stdout.strip()}
+def virtual_sound_card(tmp_path_factory):
+    with private_sound_card(tmp_path_factory.mktemp("vaudio")) as env:
+        yield env
+
+
+def test_the_virtual_sound_card_is_stopped_when_the_tests_are_done(tmp_path):
+    with private_sound_card(tmp_path) as env:
+        assert subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode == 0
+        pid = int((tmp_path / "run" / "pulse" / "pid").read_text().split()[0])
+    assert subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode != 0
+    stat = Path(f"/proc/{pid}/stat")
+    assert not stat.exists() or stat.read_text().split(") ")[1].startswith("Z")   # gone (or only a zombie)
 
 
 def test_live_loop_through_a_virtual_sound_card_completes_the_kiss_and_never_answers_itself(tmp_path,
