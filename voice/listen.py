@@ -10,6 +10,7 @@ spoken over the device ("stop") still passes.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,6 +44,8 @@ class Listener:
         self._last_activity = -1e9
         self._started = 0.0
         self._said: dict[object, _Said] = {}
+        # The speech thread reports what the device says while the microphone thread reads it.
+        self._said_lock = threading.Lock()
         self.echoes_dropped = 0
 
     def set_context(self, context: Context) -> None:
@@ -51,10 +54,12 @@ class Listener:
     def device_said(self, text: str, start: float, end: float, key: object = None) -> None:
         """The device plays ``text`` from ``start`` to ``end`` (for the echo gate). A later call with
         the same ``key`` replaces the earlier guess (a live line's real end is known only later)."""
-        self._said[key if key is not None else (start, text)] = _Said(start, end, normalize(text))
-        if len(self._said) > 32:  # only recent lines can echo
-            for old in sorted(self._said, key=lambda k: self._said[k].end)[:-32]:
-                del self._said[old]
+        said = _Said(start, end, normalize(text))
+        with self._said_lock:
+            self._said[key if key is not None else (start, text)] = said
+            if len(self._said) > 32:  # only recent lines can echo
+                for old in sorted(self._said, key=lambda k: self._said[k].end)[:-32]:
+                    del self._said[old]
 
     def feed(self, chunk: np.ndarray, end_time: float, playing_db: float | None = None) -> list[tuple[float, InputItem]]:
         """``playing_db``: level of what the device played during ``chunk`` (live rooms only)."""
@@ -77,7 +82,7 @@ class Listener:
                     prepare()
             elif isinstance(event, SpeechEnded):
                 hypothesis = self.recognizer.finish()
-                if self._is_echo(hypothesis.text, self._started, event.at):
+                if self.is_echo(hypothesis.text, self._started, event.at):
                     self.echoes_dropped += 1
                     continue
                 out.append((event.at, Utterance(hypothesis.text, hypothesis.alternatives, event.speech_end,
@@ -88,9 +93,12 @@ class Listener:
             out.append((end_time, VoiceActivity()))
         return out
 
-    def _is_echo(self, text: str, start: float, end: float) -> bool:
+    def is_echo(self, text: str, start: float, end: float) -> bool:
+        """Whether an utterance heard from ``start`` to ``end`` is the device's own voice."""
         words = normalize(text)
-        for said in self._said.values():
+        with self._said_lock:
+            recent = list(self._said.values())
+        for said in recent:
             overlaps = start < said.end + self.echo_tail and end > said.start
             if overlaps and (not words or fuzz.partial_ratio(words, said.text) >= 85
                              or _mostly_within(words.split(), said.text.split())):
