@@ -3,8 +3,9 @@
     .venv/bin/python bench/reliability.py [--kills 200] [--fuzz 300] [--out RELIABILITY.md]
 
 Every trial runs the real ``rituals`` command (a subprocess for kills, ``voice.cli.main`` in-process
-for the fuzzers, which is the same code without the interpreter's start-up). A *crash* is anything
-but a clean exit: an exception escaping ``main`` or a traceback on stderr. Fuzzing is seeded, so a
+for the fuzzers, which is the same code without the interpreter's start-up). A *crash* is a bug: an
+exception escaping ``main``, the bug exit status (70, the one-line "something went wrong") or a
+traceback on stderr. Fuzzing is seeded, so a
 crash found here can be replayed.
 """
 
@@ -34,6 +35,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from speech import say, silence, timeline, write  # noqa: E402  (tests/speech.py: flite voices)
 from voice.cli import main as rituals  # noqa: E402
+from voice.errors import BUG_STATUS  # noqa: E402
 
 
 @dataclass
@@ -74,7 +76,7 @@ def run_cli(argv: list[str], stdin: str = "") -> tuple[int | None, str, str]:
 def judge(tally: Tally, label: str, argv: list[str], stdin: str = "") -> int | None:
     tally.tried += 1
     status, _, err = run_cli(argv, stdin)
-    if status is None or "Traceback" in err:
+    if status is None or status == BUG_STATUS or "Traceback" in err:
         tally.crash(f"{label}: {err.strip().splitlines()[-1] if err.strip() else 'no message'}")
     elif status == 2:
         tally.clean_refusals += 1

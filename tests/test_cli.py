@@ -84,3 +84,24 @@ def test_malformed_ritual_file_gets_one_line_and_no_traceback(tmp_path):
     result = rituals("list", data_dir=tmp_path, env=env)
     assert result.returncode == 2 and "six_second_kiss.yaml:9" in result.stderr
     assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_a_bug_shows_one_line_and_keeps_its_traceback_in_the_data_directory(tmp_path, monkeypatch, capsys):
+    import voice.cli as cli
+
+    def broken(app, args):
+        raise ZeroDivisionError("a bug")
+    parser = cli.build_parser
+    monkeypatch.setattr(cli, "build_parser", lambda: _with_func(parser(), broken))
+    status = cli.main(["--data-dir", str(tmp_path), "list"])
+    err = capsys.readouterr().err
+    assert status == 70 and err.count("\n") == 1 and "Traceback" not in err and "ZeroDivisionError" in err
+    assert "Traceback" in (tmp_path / "errors.log").read_text() and "a bug" in (tmp_path / "errors.log").read_text()
+
+
+def _with_func(parser, func):
+    parser.set_defaults(func=func)
+    for action in parser._subparsers._group_actions:
+        for sub in action.choices.values():
+            sub.set_defaults(func=func)
+    return parser

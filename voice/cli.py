@@ -6,10 +6,11 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from voice.app import App
-from voice.errors import RitualsError
+from voice.errors import BUG_STATUS, RitualsError, describe_bug
 from voice.matcher import recognize
 from voice.textio import LineSource, MonotonicClock, PrintOutput
 
@@ -102,6 +103,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _bug_log_dir(app: App) -> Path:
+    try:
+        return app.data_dir
+    except Exception:  # the config itself is what failed: the log still has to go somewhere
+        return Path(tempfile.gettempdir())
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     prompts_dir = os.environ.get("RITUALS_PROMPTS_DIR")
@@ -118,5 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # "rituals show 1 | head": the reader left; nothing to report
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:  # a bug: one line for the user, the traceback kept for whoever fixes it
+        print(f"rituals: {describe_bug(exc, _bug_log_dir(app))}", file=sys.stderr)
+        return BUG_STATUS
     finally:
         app.close()

@@ -1,11 +1,22 @@
 """The small exception hierarchy of spoken-rituals.
 
 Every error a user can cause (a bad file, a bad command, a busy journal, a missing device) is a
-``RitualsError`` whose message is one line that says what to do. The CLI prints that line and exits;
-anything else is a bug and keeps its traceback.
+``RitualsError`` whose message is one line that says what to do. The CLI prints that line and exits.
+Anything else is a bug: the user still sees one line (``describe_bug``) and the traceback goes to a
+log file in the data directory, for whoever fixes it.
 """
 
 from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+BUG_STATUS = 70
+"""Exit status of a bug (``EX_SOFTWARE``): a user's mistake exits 2."""
+
+BUG_LOG = "errors.log"
+LOG_LIMIT = 200_000
+"""Bytes of the bug log kept: a device that runs for months must not fill its disk."""
 
 
 class RitualsError(Exception):
@@ -41,3 +52,19 @@ class UnknownRitualError(RitualsError):
 
 class AudioError(RitualsError):
     """A microphone, speaker, audio file or speech engine failed."""
+
+
+def describe_bug(exc: BaseException, data_dir: Path) -> str:
+    """The one line shown for an unexpected error; its traceback is appended to ``data_dir/errors.log``.
+    Nothing saved is touched: the journal commits each write on its own."""
+    log = data_dir / BUG_LOG
+    text = "".join(traceback.format_exception(exc))
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        old = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+        log.write_text((old + text)[-LOG_LIMIT:], encoding="utf-8")
+        where = f"the details are in {log}"
+    except OSError:
+        where = "the details could not be saved"
+    return (f"something went wrong inside rituals ({type(exc).__name__}); nothing saved was lost, {where}. "
+            "Please report it.")
