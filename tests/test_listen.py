@@ -136,6 +136,22 @@ def test_a_failing_input_stream_leaves_an_interrupted_session_and_earlier_sessio
     journal.close()
 
 
+def test_a_48_khz_float_stereo_recording_is_listened_to_like_any_other(tmp_path):
+    # What a phone or an editor saves: 32-bit float, two channels, 48 kHz (the old reader refused it).
+    import soundfile
+    import soxr
+    speech = np.concatenate([silence(0.5), say("let's do the six second kiss"), silence(1)]) / 32768.0
+    at_48k = soxr.resample(speech, 16000, 48000)
+    inp, out, data = tmp_path / "phone.wav", tmp_path / "out.wav", tmp_path / "data"
+    soundfile.write(inp, np.stack([at_48k, 0.8 * at_48k], axis=1).astype(np.float32), 48000, subtype="FLOAT")
+    result = subprocess.run([sys.executable, "-m", "voice", "--data-dir", str(data), "listen", "--input", str(inp),
+                             "--output", str(out), "--engine", "pocketsphinx"], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert [(s["ritual"], s["status"]) for s in history(data)] == [("six_second_kiss", "completed")]
+    assert len(read_wav(out)) >= len(speech)
+
+
 def test_an_unreadable_input_file_gives_one_line(tmp_path):
     bad = tmp_path / "in.wav"
     bad.write_bytes(b"RIFF....not really")

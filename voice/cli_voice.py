@@ -62,7 +62,7 @@ def cmd_listen(app: App, args: argparse.Namespace) -> int:
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("listen", help="the voice skill: microphone, or --input FILE.wav --output OUT.wav")
-    p.add_argument("--input", type=Path, help="a WAV file instead of the microphone")
+    p.add_argument("--input", type=Path, help="a recording (WAV, FLAC, OGG) instead of the microphone")
     p.add_argument("--output", type=Path, help="where to write what the device said (with --input)")
     p.add_argument("--engine", choices=CHOICES, default=None)
     p.add_argument("--model", type=Path, help="a Vosk model folder")

@@ -21,7 +21,7 @@ from typing import Protocol
 import numpy as np
 
 from voice.audio import RATE
-from voice.audio.convert import decode_pcm, read_wav, resample, write_wav
+from voice.audio.convert import load_mono, read_wav, resample, write_wav
 from voice.errors import AudioError
 
 
@@ -94,12 +94,9 @@ class Pyttsx3Voice:
                 self._engine.runAndWait()
             if not self._done.wait(10.0):
                 raise AudioError("Text-to-speech did not finish a prompt in 10 s.")
-            import wave
-            with wave.open(str(path), "rb") as wav:
-                raw, width, channels = wav.readframes(wav.getnframes()), wav.getsampwidth(), wav.getnchannels()
-                header_rate = wav.getframerate()
+            samples, header_rate = load_mono(path)
         true_rate = 16000 if "mb-" in (self._voice_id or "") or "mbrola" in (self._voice_id or "") else header_rate
-        return trim_silence(resample(decode_pcm(raw, width, channels), true_rate))
+        return trim_silence(resample(samples, true_rate))
 
 
 def trim_silence(audio: np.ndarray, threshold: int = 200) -> np.ndarray:
