@@ -152,6 +152,27 @@ def test_a_48_khz_float_stereo_recording_is_listened_to_like_any_other(tmp_path)
     assert len(read_wav(out)) >= len(speech)
 
 
+@pytest.mark.parametrize("link", ["same path", "symlink", "hard link", "dotted path"])
+def test_output_naming_the_input_is_refused_and_the_recording_stays_as_it_was(tmp_path, link):
+    inp = write(tmp_path / "evening.wav", np.concatenate([silence(0.5), say("let's check in"), silence(1)]))
+    before = inp.read_bytes()
+    out = tmp_path / "other.wav"
+    if link == "same path":
+        out = inp
+    elif link == "dotted path":
+        out = tmp_path / "." / "evening.wav"
+    elif link == "symlink":
+        out.symlink_to(inp)
+    else:
+        out.hardlink_to(inp)
+    result = subprocess.run([sys.executable, "-m", "voice", "--data-dir", str(tmp_path / "data"), "listen",
+                             "--input", str(inp), "--output", str(out), "--engine", "pocketsphinx"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "is the input recording itself" in result.stderr and "Traceback" not in result.stderr
+    assert inp.read_bytes() == before
+
+
 def test_an_unreadable_input_file_gives_one_line(tmp_path):
     bad = tmp_path / "in.wav"
     bad.write_bytes(b"RIFF....not really")
