@@ -29,6 +29,7 @@ def listen(tmp_path: Path, audio: np.ndarray, data: Path | None = None) -> tuple
                              "--output", str(out), "--engine", "pocketsphinx"],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
+    assert "Audio saved" not in result.stdout + result.stderr      # pyttsx3's line never reaches anyone
     return result, read_wav(out)
 
 
@@ -87,6 +88,35 @@ def test_the_skills_own_prompts_fed_back_trigger_nothing(tmp_path, library):
     result, out = listen(tmp_path, audio)
     assert history(tmp_path / "data") == [], result.stdout
     assert sound_spans(out) == [], result.stdout  # and it never answered itself
+
+
+def test_rendering_speech_prints_nothing_and_hides_nothing_another_thread_prints(tmp_path):
+    # As at home: the speech thread renders prompts while the runner's thread prints what it heard.
+    # pyttsx3 prints "Audio saved to ..." from espeak's thread; a redirect of sys.stdout around the
+    # render kept that line in, but also swallowed the other thread's lines.
+    script = """
+import threading, time
+from voice.speech.tts import Pyttsx3Voice
+voice = Pyttsx3Voice()
+done = threading.Event()
+def speak():
+    for text in ("Let's check in.", "Partner one, you go first tonight.", "Thank you both. Sleep well."):
+        voice.render(text)
+    done.set()
+threading.Thread(target=speak).start()
+n = 0
+while not done.is_set():
+    print(f"line {n}", flush=True)
+    n += 1
+    time.sleep(0.002)
+print(f"printed {n}", flush=True)
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    printed = int(lines[-1].removeprefix("printed "))
+    assert printed > 0 and lines == [f"line {i}" for i in range(printed)] + [f"printed {printed}"]
+    assert "Audio saved" not in result.stdout + result.stderr and result.stderr == ""
 
 
 def test_distractor_speech_during_a_turn_triggers_nothing(tmp_path):
