@@ -211,6 +211,34 @@ def test_an_unreadable_input_file_gives_one_line(tmp_path):
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
+@pytest.fixture()
+def no_sound_card(tmp_path):
+    """The environment of a machine without a microphone: no PulseAudio server to be found (this
+    machine has no sound card of its own; where one has, the test is skipped)."""
+    env = {k: v for k, v in os.environ.items() if k != "PULSE_SERVER"}
+    env |= {"XDG_RUNTIME_DIR": str(tmp_path / "no-sound"), "RITUALS_DATA_DIR": str(tmp_path / "data")}
+    probe = subprocess.run([sys.executable, "-c", "import sounddevice as sd; print(any(d['max_input_channels'] > 0 "
+                            "for d in sd.query_devices()))"], env=env, capture_output=True, text=True, timeout=60)
+    if probe.stdout.strip() != "False":
+        pytest.skip(f"this machine has a microphone (or no PortAudio): {probe.stdout}{probe.stderr}")
+    return env
+
+
+def test_listening_without_a_microphone_is_one_line_pointing_to_input_and_demo(no_sound_card):
+    result = subprocess.run([sys.executable, "-m", "voice", "listen"], env=no_sound_card, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 3 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "--input" in result.stderr and "rituals demo" in result.stderr
+
+
+def test_make_run_without_a_microphone_ends_cleanly_after_the_pointer(no_sound_card):
+    result = subprocess.run(["make", "--no-print-directory", "run"], cwd=ROOT, env=no_sound_card,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No microphone on this machine" in result.stderr and "rituals demo" in result.stderr
+    assert "Error" not in result.stdout + result.stderr
+
+
 @pytest.fixture(scope="module")
 def virtual_sound_card():
     run_dir = subprocess.run([str(ROOT / "script" / "virtual-audio")], capture_output=True, text=True, check=True)

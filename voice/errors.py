@@ -11,6 +11,9 @@ from __future__ import annotations
 class RitualsError(Exception):
     """Base class: ``str(error)`` is the one-line message shown to the user."""
 
+    exit_status = 2
+    """What the CLI exits with after printing the message."""
+
 
 class DataFileError(RitualsError):
     """A ritual, prompt or intent file is malformed; the message names the file, line and field."""
@@ -41,3 +44,11 @@ class UnknownRitualError(RitualsError):
 
 class AudioError(RitualsError):
     """A microphone, speaker, audio file or speech engine failed."""
+
+
+class NoDeviceError(AudioError):
+    """This machine has no microphone or no speaker at all: nothing failed, the skill cannot listen
+    here. Its own exit status lets ``make run`` end cleanly after the pointer to ``--input`` and
+    ``demo`` instead of reporting an error."""
+
+    exit_status = 3
