@@ -5,7 +5,9 @@
 # on a machine without them).
 run:
 	@script/setup
-	@.venv/bin/rituals listen
+	@# rituals exits 3 when the machine has no microphone or speaker: it has said what to use instead
+	@# (--input, demo), and that is no error of the build.
+	@.venv/bin/rituals listen || [ $$? -eq 3 ]
 
 test:
 	@script/setup --test

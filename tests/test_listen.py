@@ -31,6 +31,7 @@ def listen(tmp_path: Path, audio: np.ndarray, data: Path | None = None) -> tuple
                              "--output", str(out), "--engine", "pocketsphinx"],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
+    assert "Audio saved" not in result.stdout + result.stderr      # pyttsx3's line never reaches anyone
     return result, read_wav(out)
 
 
@@ -91,6 +92,35 @@ def test_the_skills_own_prompts_fed_back_trigger_nothing(tmp_path, library):
     assert sound_spans(out) == [], result.stdout  # and it never answered itself
 
 
+def test_rendering_speech_prints_nothing_and_hides_nothing_another_thread_prints(tmp_path):
+    # As at home: the speech thread renders prompts while the runner's thread prints what it heard.
+    # pyttsx3 prints "Audio saved to ..." from espeak's thread; a redirect of sys.stdout around the
+    # render kept that line in, but also swallowed the other thread's lines.
+    script = """
+import threading, time
+from voice.speech.tts import Pyttsx3Voice
+voice = Pyttsx3Voice()
+done = threading.Event()
+def speak():
+    for text in ("Let's check in.", "Partner one, you go first tonight.", "Thank you both. Sleep well."):
+        voice.render(text)
+    done.set()
+threading.Thread(target=speak).start()
+n = 0
+while not done.is_set():
+    print(f"line {n}", flush=True)
+    n += 1
+    time.sleep(0.002)
+print(f"printed {n}", flush=True)
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    printed = int(lines[-1].removeprefix("printed "))
+    assert printed > 0 and lines == [f"line {i}" for i in range(printed)] + [f"printed {printed}"]
+    assert "Audio saved" not in result.stdout + result.stderr and result.stderr == ""
+
+
 def test_distractor_speech_during_a_turn_triggers_nothing(tmp_path):
     audio = timeline((0.5, say("let's check in")),
                      (12.0, say("I appreciate you stopping at the store")),
@@ -138,6 +168,43 @@ def test_a_failing_input_stream_leaves_an_interrupted_session_and_earlier_sessio
     journal.close()
 
 
+def test_a_48_khz_float_stereo_recording_is_listened_to_like_any_other(tmp_path):
+    # What a phone or an editor saves: 32-bit float, two channels, 48 kHz (the old reader refused it).
+    import soundfile
+    import soxr
+    speech = np.concatenate([silence(0.5), say("let's do the six second kiss"), silence(1)]) / 32768.0
+    at_48k = soxr.resample(speech, 16000, 48000)
+    inp, out, data = tmp_path / "phone.wav", tmp_path / "out.wav", tmp_path / "data"
+    soundfile.write(inp, np.stack([at_48k, 0.8 * at_48k], axis=1).astype(np.float32), 48000, subtype="FLOAT")
+    result = subprocess.run([sys.executable, "-m", "voice", "--data-dir", str(data), "listen", "--input", str(inp),
+                             "--output", str(out), "--engine", "pocketsphinx"], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert [(s["ritual"], s["status"]) for s in history(data)] == [("six_second_kiss", "completed")]
+    assert len(read_wav(out)) >= len(speech)
+
+
+@pytest.mark.parametrize("link", ["same path", "symlink", "hard link", "dotted path"])
+def test_output_naming_the_input_is_refused_and_the_recording_stays_as_it_was(tmp_path, link):
+    inp = write(tmp_path / "evening.wav", np.concatenate([silence(0.5), say("let's check in"), silence(1)]))
+    before = inp.read_bytes()
+    out = tmp_path / "other.wav"
+    if link == "same path":
+        out = inp
+    elif link == "dotted path":
+        out = tmp_path / "." / "evening.wav"
+    elif link == "symlink":
+        out.symlink_to(inp)
+    else:
+        out.hardlink_to(inp)
+    result = subprocess.run([sys.executable, "-m", "voice", "--data-dir", str(tmp_path / "data"), "listen",
+                             "--input", str(inp), "--output", str(out), "--engine", "pocketsphinx"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "is the input recording itself" in result.stderr and "Traceback" not in result.stderr
+    assert inp.read_bytes() == before
+
+
 def test_an_unreadable_input_file_gives_one_line(tmp_path):
     bad = tmp_path / "in.wav"
     bad.write_bytes(b"RIFF....not really")
@@ -161,6 +228,34 @@ def private_sound_card(base: Path) -> Iterator[dict[str, str]]:
             if subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode != 0:
                 break
             time.sleep(0.1)
+
+
+@pytest.fixture()
+def no_sound_card(tmp_path):
+    """The environment of a machine without a microphone: no PulseAudio server to be found (this
+    machine has no sound card of its own; where one has, the test is skipped)."""
+    env = {k: v for k, v in os.environ.items() if k != "PULSE_SERVER"}
+    env |= {"XDG_RUNTIME_DIR": str(tmp_path / "no-sound"), "RITUALS_DATA_DIR": str(tmp_path / "data")}
+    probe = subprocess.run([sys.executable, "-c", "import sounddevice as sd; print(any(d['max_input_channels'] > 0 "
+                            "for d in sd.query_devices()))"], env=env, capture_output=True, text=True, timeout=60)
+    if probe.stdout.strip() != "False":
+        pytest.skip(f"this machine has a microphone (or no PortAudio): {probe.stdout}{probe.stderr}")
+    return env
+
+
+def test_listening_without_a_microphone_is_one_line_pointing_to_input_and_demo(no_sound_card):
+    result = subprocess.run([sys.executable, "-m", "voice", "listen"], env=no_sound_card, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 3 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "--input" in result.stderr and "rituals demo" in result.stderr
+
+
+def test_make_run_without_a_microphone_ends_cleanly_after_the_pointer(no_sound_card):
+    result = subprocess.run(["make", "--no-print-directory", "run"], cwd=ROOT, env=no_sound_card,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No microphone on this machine" in result.stderr and "rituals demo" in result.stderr
+    assert "Error" not in result.stdout + result.stderr
 
 
 @pytest.fixture(scope="module")

@@ -87,7 +87,75 @@ def test_stats_count_streaks_fairly_and_name_a_missed_day_gently(evenings):
 
 def test_show_lists_turn_durations(evenings):
     out = rituals(evenings, "show", "1").stdout
-    assert "first talked 40.0 s (ended by done)" in out
+    assert "Sam talked for 40.0 s, until they said they were done." in out
+
+
+def test_show_tells_a_session_in_plain_words_and_json_keeps_every_event(tmp_path):
+    data = tmp_path / "data"
+    journal = Journal.open(data / "journal.sqlite3")
+    start = local_evening(1)
+    sid = journal.begin("bedtime_check_in", 1, "Sam", start)
+    moments = [(0.0, "session_start", {"ritual": "bedtime_check_in", "first": 1}),
+               (0.0, "step", {"index": 0, "type": "say"}),
+               (5.1, "step", {"index": 1, "type": "turn"}),
+               (5.1, "question", {"deck": "day", "question": "What made you smile today?"}),
+               (8.0, "turn_start", {"who": "first", "partner": 1}),
+               (20.0, "heard", {"intent": None, "context": "turn", "score": None}),
+               (31.0, "reprompt", {"reason": "silence"}),
+               (40.0, "heard", {"intent": "pause", "context": "turn", "score": 0.9}),
+               (40.0, "pause", {"remaining": 47.5}),
+               (52.0, "resume", {"remaining": 47.5}),
+               (75.5, "turn_end", {"who": "first", "partner": 1, "seconds": 55.5, "ended_by": "time"}),
+               (75.5, "step", {"index": 2, "type": "timer"}),
+               (75.5, "timer_start", {"seconds": 30.0}),
+               (105.5, "timer_end", {"seconds": 30.0}),
+               (105.5, "step", {"index": 3, "type": "turn"}),
+               (107.0, "turn_start", {"who": "second", "partner": 0}),
+               (130.0, "heard", {"intent": "skip", "context": "turn", "score": 1.0}),
+               (130.0, "skip", {"index": 3}),
+               (130.0, "turn_end", {"who": "second", "partner": 0, "seconds": 23.0, "ended_by": "skip"}),
+               (130.0, "step", {"index": 4, "type": "ask"}),
+               (133.0, "ask_start", {"index": 4}),
+               (135.0, "answer", {"yes": False}),
+               (140.0, "heard", {"intent": "stop", "context": "turn", "score": 1.0}),
+               (140.0, "session_end", {"status": "stopped"})]
+    for offset, kind, detail in moments:
+        journal.event(sid, start + timedelta(seconds=offset), offset, kind, detail)
+    journal.end(sid, "stopped", start + timedelta(seconds=141))
+    journal.close()
+    with_names = tmp_path / "config.toml"
+    with_names.write_text('partners = ["Alex", "Sam"]\n')
+    shown = subprocess.run([sys.executable, "-m", "voice", "--data-dir", str(data), "--config", str(with_names),
+                            "show", str(sid)], capture_output=True, text=True, timeout=120)
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[0] == "Session 1: bedtime check-in, stopped."
+    assert lines[1].startswith(f"Started {start:%A} {start.day} {start:%B %Y} at 21:30, lasted 2 min 21 s; Sam")
+    assert lines[2:] == [
+        "   0:00  Step 1: the device spoke.",
+        "   0:05  Step 2: a turn to talk.",
+        '   0:05    The question: "What made you smile today?"',
+        "   0:08    Sam's turn began.",
+        "   0:31    Nobody spoke, so the device asked again.",
+        '   0:40    Heard "pause".',
+        "   0:40    Paused with 48 s left.",
+        "   0:52    Resumed.",
+        "   1:15    Sam talked for 55.5 s, until the turn's time ran out.",
+        "   1:15  Step 3: a timer.",
+        "   1:15    A 30-second timer started.",
+        "   1:45    The timer ran its 30 s.",
+        "   1:45  Step 4: a turn to talk.",
+        "   1:47    Alex's turn began.",
+        '   2:10    Heard "skip".',
+        "   2:10    Step 4 was skipped.",
+        "   2:10    Alex talked for 23.0 s, until the turn was skipped.",
+        "   2:10  Step 5: a question for you both.",
+        "   2:15    The answer was no.",
+        '   2:20    Heard "stop".',
+        "   2:20  It was stopped before the end."]
+    as_json = json.loads(rituals(data, "show", str(sid), "--json").stdout)
+    assert as_json["status"] == "stopped" and as_json["first_name"] == "Sam"
+    assert [(e["offset_s"], e["kind"], e["data"]) for e in as_json["events"]] == moments
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
@@ -103,7 +171,7 @@ def test_export_is_complete_private_and_imports_back_after_forgetting_everything
     restored = json.loads(rituals(evenings, "history", "--json").stdout)
     strip = lambda rows: [{k: v for k, v in r.items() if k != "id"} for r in rows]  # noqa: E731
     assert strip(restored) == strip(json.loads(before))
-    assert "first talked 40.0 s" in rituals(evenings, "show", str(restored[0]["id"])).stdout
+    assert "Sam talked for 40.0 s" in rituals(evenings, "show", str(restored[0]["id"])).stdout
     again = rituals(evenings, "import", str(out))
     assert again.stdout.startswith("Imported 0 session(s); 18 were already here")
 

@@ -1,4 +1,5 @@
-"""``rituals``: the command line. Errors the user can fix are one line on stderr, exit status 2."""
+"""``rituals``: the command line. Errors the user can fix are one line on stderr, exit status 2 (3: this
+machine has no microphone or speaker)."""
 
 from __future__ import annotations
 
@@ -119,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(app, args))
     except RitualsError as exc:
         print(f"rituals: {exc}", file=sys.stderr)
-        return 2
+        return exc.exit_status
     except KeyboardInterrupt:
         print("\nrituals: stopped.", file=sys.stderr)
         return 130

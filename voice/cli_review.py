@@ -11,6 +11,7 @@ from pathlib import Path
 from voice.app import App
 from voice.errors import RitualsError
 from voice.review import exchange
+from voice.review.account import account
 from voice.review.report import render_report
 from voice.review.stats import ritual_stats
 
@@ -47,17 +48,13 @@ def cmd_show(app: App, args: argparse.Namespace) -> int:
     session = app.journal.session(args.session)
     if session is None:
         raise RitualsError(f"No session {args.session}: 'rituals history' lists them.")
-    print(f"Session {session.id}: {session.ritual_id}, {session.status}, first: {session.first_name}, "
-          f"{session.started_at.astimezone():%Y-%m-%d %H:%M:%S}")
-    for e in app.journal.events(session.id):
-        detail = ""
-        if e.kind == "turn_end":
-            detail = f"{e.data.get('who')} talked {e.data.get('seconds', 0):.1f} s (ended by {e.data.get('ended_by')})"
-        elif e.kind == "heard":
-            detail = f"{e.data.get('intent') or 'not a command'}" + (f": \"{e.data['text']}\"" if "text" in e.data else "")
-        elif e.data:
-            detail = ", ".join(f"{k}={v}" for k, v in e.data.items())
-        print(f"  +{e.offset_s:8.3f} s  {e.kind:<13} {detail}")
+    events = app.journal.events(session.id)
+    if args.json:
+        print(json.dumps(session.to_json() | {"events": [exchange.event_json(e) for e in events]}, indent=2,
+                         ensure_ascii=False))
+        return 0
+    ritual = app.library.rituals.get(session.ritual_id)   # a ritual file removed since: its id will do
+    print("\n".join(account(session, events, ritual.name if ritual else session.ritual_id, app.names)))
     return 0
 
 
@@ -150,8 +147,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--since", help="only from this date on (YYYY-MM-DD)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_history)
-    p = sub.add_parser("show", help="one session's steps and turns")
+    p = sub.add_parser("show", help="one session in plain words: steps, turns, timers, how it ended")
     p.add_argument("session", type=int)
+    p.add_argument("--json", action="store_true", help="the session and its raw events, for programs")
     p.set_defaults(func=cmd_show)
     p = sub.add_parser("stats", help="per ritual: counts, streaks, durations")
     p.add_argument("--json", action="store_true")

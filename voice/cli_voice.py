@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -33,9 +34,22 @@ def trace(stream, origin: float = 0.0):
     return show
 
 
+def is_same_file(a: Path, b: Path) -> bool:
+    """``a`` and ``b`` name one file: the same path once symlinks are resolved, or a hard link."""
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet): they cannot be one file
+        return False
+
+
 def render(app: App, input_path: Path, output_path: Path, engine: str, model: Path | None,
            voice: Voice | None = None) -> RenderRoom:
     """Run the real loop over ``input_path``; write what the device said and played to ``output_path``."""
+    if is_same_file(input_path, output_path):
+        raise AudioError(f"--output {output_path} is the input recording itself and would overwrite it: "
+                         "give another file, e.g. --output out.wav.")
     source = WavSource(input_path)
     if not output_path.parent.is_dir():
         raise AudioError(f"Cannot write {output_path}: the folder does not exist.")
@@ -62,7 +76,7 @@ def cmd_listen(app: App, args: argparse.Namespace) -> int:
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("listen", help="the voice skill: microphone, or --input FILE.wav --output OUT.wav")
-    p.add_argument("--input", type=Path, help="a WAV file instead of the microphone")
+    p.add_argument("--input", type=Path, help="a recording (WAV, FLAC, OGG) instead of the microphone")
     p.add_argument("--output", type=Path, help="where to write what the device said (with --input)")
     p.add_argument("--engine", choices=CHOICES, default=None)
     p.add_argument("--model", type=Path, help="a Vosk model folder")

@@ -22,6 +22,9 @@ LOG_LIMIT = 200_000
 class RitualsError(Exception):
     """Base class: ``str(error)`` is the one-line message shown to the user."""
 
+    exit_status = 2
+    """What the CLI exits with after printing the message."""
+
 
 class DataFileError(RitualsError):
     """A ritual, prompt or intent file is malformed; the message names the file, line and field."""
@@ -52,6 +55,14 @@ class UnknownRitualError(RitualsError):
 
 class AudioError(RitualsError):
     """A microphone, speaker, audio file or speech engine failed."""
+
+
+class NoDeviceError(AudioError):
+    """This machine has no microphone or no speaker at all: nothing failed, the skill cannot listen
+    here. Its own exit status lets ``make run`` end cleanly after the pointer to ``--input`` and
+    ``demo`` instead of reporting an error."""
+
+    exit_status = 3
 
 
 def describe_bug(exc: BaseException, data_dir: Path) -> str:

@@ -22,7 +22,7 @@ from voice.audio.echo import EchoCanceller, ReferenceTap
 from voice.audio.endpoint import level_db
 from voice.audio.player import Player
 from voice.audio.sources import MicrophoneSource
-from voice.errors import AudioError
+from voice.errors import AudioError, NoDeviceError
 from voice.events import Action, Chime, Listen, Say, StopOutput
 from voice.listen import Listener
 from voice.runner import NoDisplay, InputItem, Utterance, Wake
@@ -177,10 +177,10 @@ def check_devices() -> None:
     except OSError as exc:
         raise AudioError("PortAudio is missing: run 'make run' (it installs libportaudio2).") from exc
     if not any(d["max_input_channels"] > 0 for d in devices):
-        raise AudioError("No microphone on this machine: try 'rituals listen --input FILE.wav --output OUT.wav' "
-                         "or 'rituals demo'.")
+        raise NoDeviceError("No microphone on this machine: try 'rituals listen --input FILE.wav --output "
+                            "OUT.wav' or 'rituals demo'.")
     if not any(d["max_output_channels"] > 0 for d in devices):
-        raise AudioError("No speaker on this machine: try 'rituals listen --input FILE.wav --output OUT.wav'.")
+        raise NoDeviceError("No speaker on this machine: try 'rituals listen --input FILE.wav --output OUT.wav'.")
 
 
 def run_live(app: App, engine: str, model: Path | None, device: str | None, max_restarts: int | None = None) -> int:

@@ -39,7 +39,7 @@ class ChunkSource:
 
 
 class WavSource(ChunkSource):
-    """A WAV file of any common rate, width and channel count, converted on load."""
+    """An audio file (WAV of any encoding, FLAC, OGG) of any rate and channel count, converted on load."""
 
     def __init__(self, path: Path) -> None:
         super().__init__(read_wav(path))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from voice.errors import RitualsError
-from voice.journal import STATUSES, Journal, iso
+from voice.journal import STATUSES, EventRow, Journal, iso
 
 FORMAT = "spoken-rituals-journal"
 VERSION = 1
@@ -24,11 +24,15 @@ CSV_FIELDS = ["record", "session", "ritual", "started_at", "ended_at", "status",
               "at", "offset_s", "kind", "data", "day"]
 
 
+def event_json(e: EventRow) -> dict[str, Any]:
+    """One event as exports and ``rituals show --json`` give it."""
+    return {"at": iso(e.at), "offset_s": e.offset_s, "kind": e.kind, "data": e.data}
+
+
 def collect(journal: Journal) -> dict[str, Any]:
     events: dict[int, list[dict[str, Any]]] = {}
     for e in journal.events():
-        events.setdefault(e.session_id, []).append(
-            {"at": iso(e.at), "offset_s": e.offset_s, "kind": e.kind, "data": e.data})
+        events.setdefault(e.session_id, []).append(event_json(e))
     sessions = []
     for s in journal.sessions():
         row = s.to_json()

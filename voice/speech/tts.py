@@ -4,8 +4,9 @@ and its length is known before it starts.
 ``Pyttsx3Voice`` handles the traps seen with pyttsx3 2.99 on Linux: ``runAndWait()`` may return
 before the WAV is complete (we wait for the finished-utterance callback), two queued saves keep only
 the last (one save per ``runAndWait``), the WAV header always says 22050 Hz (espeak-ng's MBROLA
-voices render at 16 kHz), it prints a line on every save, and ``pyttsx3.init()`` returns a shared
-engine (created once, here). ``CachedVoice`` keeps rendered prompts on disk so replies start at once.
+voices render at 16 kHz), its driver prints a line on every save (silenced at its source), and
+``pyttsx3.init()`` returns a shared engine (created once, here). ``CachedVoice`` keeps rendered
+prompts on disk so replies start at once.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Protocol
 import numpy as np
 
 from voice.audio import RATE
-from voice.audio.convert import decode_pcm, read_wav, resample, write_wav
+from voice.audio.convert import load_mono, read_wav, resample, write_wav
 from voice.errors import AudioError
 
 
@@ -63,6 +64,7 @@ class Pyttsx3Voice:
         except (ImportError, RuntimeError, OSError) as exc:
             raise AudioError(f"Text-to-speech could not start ({exc}): run 'make run' (it installs "
                              "libespeak-ng1).") from exc
+        self._silence_driver()
         self._voice_id = self._pick(voice)
         if self._voice_id:
             self._engine.setProperty("voice", self._voice_id)
@@ -71,6 +73,15 @@ class Pyttsx3Voice:
         self._done = threading.Event()
         self._engine.connect("finished-utterance", lambda name, completed: self._done.set())
         self.key = f"pyttsx3-{self._voice_id or 'default'}-{rate}-{volume}"
+
+    def _silence_driver(self) -> None:
+        """pyttsx3's espeak driver prints "Audio saved to ..." on every save, from espeak's synthesis
+        thread. Redirecting ``sys.stdout`` around a render is process-wide (it swallowed what other
+        threads printed meanwhile) and covers only the render's own window; a ``print`` of the driver
+        module's own silences exactly the driver's lines, from any thread, whenever they come."""
+        driver = getattr(getattr(self._engine, "proxy", None), "_module", None)
+        if driver is not None:
+            driver.print = _discard
 
     def _pick(self, wanted: str) -> str:
         voices = self._engine.getProperty("voices") or []
@@ -89,17 +100,17 @@ class Pyttsx3Voice:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "say.wav"
             self._done.clear()
-            with contextlib.redirect_stdout(io.StringIO()):
-                self._engine.save_to_file(text, str(path))
-                self._engine.runAndWait()
+            self._engine.save_to_file(text, str(path))
+            self._engine.runAndWait()
             if not self._done.wait(10.0):
                 raise AudioError("Text-to-speech did not finish a prompt in 10 s.")
-            import wave
-            with wave.open(str(path), "rb") as wav:
-                raw, width, channels = wav.readframes(wav.getnframes()), wav.getsampwidth(), wav.getnchannels()
-                header_rate = wav.getframerate()
+            samples, header_rate = load_mono(path)
         true_rate = 16000 if "mb-" in (self._voice_id or "") or "mbrola" in (self._voice_id or "") else header_rate
-        return trim_silence(resample(decode_pcm(raw, width, channels), true_rate))
+        return trim_silence(resample(samples, true_rate))
+
+
+def _discard(*_args: object, **_kwargs: object) -> None:
+    """Stands in for ``print`` in pyttsx3's driver module (``Pyttsx3Voice._silence_driver``)."""
 
 
 def trim_silence(audio: np.ndarray, threshold: int = 200) -> np.ndarray:
