@@ -2,6 +2,10 @@
 
 ``load_library()`` reads every ``rituals/*.yaml`` file and ``system.yaml`` next to this module (or
 from a directory given for tests and custom rituals). See ``README.md`` here for the format.
+
+A broken shipped file is a developer's mistake and fails loudly. A couple's own copy is loaded with
+``skip_broken=True``: one typo in one custom ritual leaves that ritual out (``RitualLibrary.skipped``
+names its file and line) instead of stopping every command.
 """
 
 from __future__ import annotations
@@ -76,6 +80,9 @@ class RitualLibrary:
     """Ritual id -> ritual, in file-name order."""
     system: SystemPrompts
     """The device's own lines."""
+    skipped: tuple[DataFileError, ...] = ()
+    """Ritual files left out because they are broken (only with ``skip_broken``), each error naming
+    its file and line."""
 
     def get(self, ritual_id: str) -> Ritual:
         return self.rituals[ritual_id]
@@ -102,8 +109,13 @@ class RitualLibrary:
         raise UnknownRitualError(name, suggestions[:3])
 
 
-def load_library(directory: Path | None = None) -> RitualLibrary:
-    """Load ``rituals/*.yaml`` and ``system.yaml`` from ``directory`` (default: the shipped data)."""
+def load_library(directory: Path | None = None, skip_broken: bool = False) -> RitualLibrary:
+    """Load ``rituals/*.yaml`` and ``system.yaml`` from ``directory`` (default: the shipped data).
+
+    ``skip_broken``: a ritual file that does not load (or takes a name another ritual already has)
+    is left out and listed in ``skipped``; the library still fails when no ritual at all loads,
+    since nothing could run, and when ``system.yaml`` is broken, since every command speaks from it.
+    """
     base = directory or DATA_DIR
     ritual_dir = base / "rituals"
     files = sorted(ritual_dir.glob("*.yaml"))
@@ -111,12 +123,32 @@ def load_library(directory: Path | None = None) -> RitualLibrary:
         raise DataFileError(str(ritual_dir), "no ritual files (*.yaml) found: reinstall or restore them")
     rituals: dict[str, Ritual] = {}
     names: dict[str, str] = {}
+    skipped: list[DataFileError] = []
     for path in files:
-        ritual = parse_ritual(path, load_yaml(path))
-        for spoken in ritual.spoken_names:
-            key = normalize(spoken)
-            if key in names and names[key] != ritual.id:
-                raise DataFileError(str(path), f"name '{spoken}' is already used by ritual '{names[key]}'")
-            names[key] = ritual.id
+        try:
+            data = load_yaml(path)
+            ritual = parse_ritual(path, data)
+            _claim_names(path, ritual, names, data)
+        except DataFileError as exc:
+            if not skip_broken:
+                raise
+            skipped.append(exc)
+            continue
         rituals[ritual.id] = ritual
-    return RitualLibrary(rituals, load_system_prompts(base / "system.yaml"))
+    if not rituals:
+        raise skipped[0]
+    return RitualLibrary(rituals, load_system_prompts(base / "system.yaml"), tuple(skipped))
+
+
+def _claim_names(path: Path, ritual: Ritual, names: dict[str, str], data: LineDict) -> None:
+    """Record ``ritual``'s spoken names in ``names``; a name another ritual has is an error, and then
+    none of this ritual's names are taken (it is left out whole)."""
+    mine: dict[str, str] = {}
+    for spoken in ritual.spoken_names:
+        key = normalize(spoken)
+        if key in names and names[key] != ritual.id:
+            field = "name" if spoken == ritual.name else "aliases"
+            raise DataFileError(str(path), f"name '{spoken}' is already used by ritual '{names[key]}'",
+                                data.line_of(field))
+        mine[key] = ritual.id
+    names.update(mine)

@@ -117,3 +117,34 @@ def test_two_rituals_cannot_share_a_name(tmp_path):
     path.write_text(path.read_text().replace("aliases: [reunion,", "aliases: [kiss, reunion,"))
     with pytest.raises(DataFileError, match="name 'kiss' is already used by ritual"):
         load_library(data)
+
+
+@pytest.mark.parametrize("old,new,line,message", BROKEN)
+def test_a_broken_custom_ritual_is_left_out_and_named_while_the_others_load(tmp_path, old, new, line, message):
+    data = _copy_data(tmp_path)
+    path = data / "rituals" / "six_second_kiss.yaml"
+    path.write_text(path.read_text().replace(old, new, 1))
+    library = load_library(data, skip_broken=True)
+    assert "six_second_kiss" not in library.rituals and "bedtime_check_in" in library.rituals
+    assert len(library.rituals) == len(load_library().rituals) - 1
+    [skipped] = library.skipped
+    assert str(skipped).startswith(f"{path}:{line}: ") and message in str(skipped)
+
+
+def test_a_custom_ritual_taking_another_rituals_name_is_left_out_whole(tmp_path):
+    data = _copy_data(tmp_path)
+    path = data / "rituals" / "six_second_kiss.yaml"   # loads after reunion_greeting, so it is the one left out
+    path.write_text(path.read_text().replace("aliases: [", "aliases: [reunion, ", 1))
+    library = load_library(data, skip_broken=True)
+    assert "six_second_kiss" not in library.rituals and "kiss" not in library.spoken_names()
+    assert library.spoken_names()["reunion"] == "reunion_greeting"
+    [skipped] = library.skipped
+    assert f"{path}:3: name 'reunion' is already used by ritual 'reunion_greeting'" == str(skipped)
+
+
+def test_when_no_custom_ritual_loads_the_first_error_is_raised(tmp_path):
+    data = _copy_data(tmp_path)
+    for path in (data / "rituals").glob("*.yaml"):
+        path.write_text("id: [\n")
+    with pytest.raises(DataFileError, match=r"active_listening.yaml:\d+: invalid YAML"):
+        load_library(data, skip_broken=True)
