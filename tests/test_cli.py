@@ -112,3 +112,19 @@ def test_when_the_rituals_do_not_load_doctor_names_them_and_blames_no_speech_eng
     assert "FAIL    rituals:" in doctor.stdout and "missing key 'voice_check'" in doctor.stdout
     assert doctor.stdout.count("missing key") == 1 and "PocketSphinx" not in doctor.stdout
     assert "text-to-speech: not checked until the rituals load" in doctor.stdout
+
+
+def test_understand_loads_no_audio_numpy_or_speech_engine(tmp_path):
+    # A typed sentence needs the matcher and the catalogue, nothing that listens or speaks.
+    code = ("import sys\nfrom voice.cli import main\n"
+            "main(['--data-dir', sys.argv[1], 'understand', \"let's check in\"])\n"
+            "heavy = ('numpy', 'scipy', 'onnxruntime', 'ctranslate2', 'pocketsphinx', 'vosk', 'sounddevice',\n"
+            "         'pyttsx3', 'soundfile', 'voice.audio', 'voice.listen', 'voice.render', 'voice.speech.tts')\n"
+            "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n")
+    config = tmp_path / "config.toml"
+    config.write_text('engine = "pocketsphinx"\n')   # reading the config's engine must not load it either
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "RITUALS_CONFIG": str(config)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["start_ritual ritual=bedtime_check_in  (score 100, phrase 'lets check in')",
+                                          "[]"]

@@ -1,26 +1,28 @@
-"""The voice commands of the CLI: ``listen`` (microphone or WAV file) and ``models``."""
+"""The voice commands of the CLI: ``listen`` (microphone or WAV file) and ``models``.
+
+Every command's parser is built on each run, so the audio, numpy and speech-engine modules are
+imported inside the commands that use them: a typed ``rituals understand`` must not pay for them.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from voice.app import App
-from voice.audio.convert import write_wav
-from voice.audio.sources import WavSource
 from voice.errors import AudioError
-from voice.listen import Listener
-from voice.render import RenderRoom
 from voice.speech.engines import CHOICES, make_recognizer
-from voice.speech.tts import CachedVoice, Pyttsx3Voice, Voice
-from voice.virtual import VirtualClock
+
+if TYPE_CHECKING:
+    from voice.render import RenderRoom
+    from voice.speech.tts import Voice
 
 
 def make_voice(app: App) -> Voice:
     """The one TTS engine of the process, with its on-disk cache."""
+    from voice.speech.tts import CachedVoice, Pyttsx3Voice
     settings = app.config.voice
     return CachedVoice(Pyttsx3Voice(settings.voice, settings.rate, settings.volume), app.data_dir / "tts-cache")
 
@@ -36,6 +38,11 @@ def trace(stream, origin: float = 0.0):
 def render(app: App, input_path: Path, output_path: Path, engine: str, model: Path | None,
            voice: Voice | None = None) -> RenderRoom:
     """Run the real loop over ``input_path``; write what the device said and played to ``output_path``."""
+    from voice.audio.convert import write_wav
+    from voice.audio.sources import WavSource
+    from voice.listen import Listener
+    from voice.render import RenderRoom
+    from voice.virtual import VirtualClock
     source = WavSource(input_path)
     if not output_path.parent.is_dir():
         raise AudioError(f"Cannot write {output_path}: the folder does not exist.")
@@ -76,7 +83,13 @@ def _engine(app: App, args: argparse.Namespace) -> argparse.Namespace:
 
 
 def cmd_demo(app: App, args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from voice.audio.convert import write_wav
     from voice.demo import DemoCouple, MixedInput
+    from voice.listen import Listener
+    from voice.render import RenderRoom
+    from voice.virtual import VirtualClock
 
     demo_app = App(app.config_path, app.data_dir / "demo", app.prompts_dir)
     stream = MixedInput()
