@@ -128,3 +128,11 @@ def test_understand_loads_no_audio_numpy_or_speech_engine(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["start_ritual ritual=bedtime_check_in  (score 100, phrase 'lets check in')",
                                           "[]"]
+
+
+def test_a_check_in_nobody_spoke_in_is_journaled_with_silent_turns(make_world, tmp_path):
+    world = make_world()                      # a room where nobody says anything
+    world.runner.run("bedtime_check_in", until_session_ends=True)
+    [session] = world.journal.sessions()
+    shown = rituals("show", str(session.id), data_dir=tmp_path).stdout
+    assert shown.count("was silent for") == 4 and "talked" not in shown

@@ -11,6 +11,7 @@ from pathlib import Path
 from voice.app import App
 from voice.errors import RitualsError
 from voice.review import exchange
+from voice.review.counting import turn_spoke
 from voice.review.report import render_report
 from voice.review.stats import ritual_stats
 
@@ -52,7 +53,8 @@ def cmd_show(app: App, args: argparse.Namespace) -> int:
     for e in app.journal.events(session.id):
         detail = ""
         if e.kind == "turn_end":
-            detail = f"{e.data.get('who')} talked {e.data.get('seconds', 0):.1f} s (ended by {e.data.get('ended_by')})"
+            did = "talked" if turn_spoke(e.data) else "was silent for"
+            detail = f"{e.data.get('who')} {did} {e.data.get('seconds', 0):.1f} s (ended by {e.data.get('ended_by')})"
         elif e.kind == "heard":
             detail = f"{e.data.get('intent') or 'not a command'}" + (f": \"{e.data['text']}\"" if "text" in e.data else "")
         elif e.data:
