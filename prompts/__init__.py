@@ -34,13 +34,14 @@ SYSTEM_KEYS = frozenset({
     "time_left", "no_timer", "turn_time_up", "busy", "list_rituals", "starting",
     "ended_early", "unit_minute", "unit_minutes", "unit_second", "unit_seconds", "unit_and",
     "default_first", "default_second",
-    "answer_count", "answer_last", "answer_never", "answer_streak", "answer_streak_none", "apart_noted",
+    "answer_count", "answer_count_one", "answer_last", "answer_never", "answer_streak", "answer_streak_none",
+    "answer_streak_together", "apart_noted",
     "period_week", "period_month", "period_today", "when_today", "when_yesterday", "when_days_ago",
     "unit_day", "unit_days", "unit_week", "unit_weeks", "missed_gently",
     "calibrate_intro", "calibrate_say", "calibrate_done", "voice_check",
 })
 SYSTEM_PLACEHOLDERS = frozenset({"ritual", "names", "time", "description", "first", "second", "minutes", "count",
-                                 "period", "when", "unit", "who", "phrase"})
+                                 "period", "when", "unit", "who", "phrase", "best"})
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,9 @@ class SystemPrompts:
         return self.texts[key].format(**values)
 
 
-def load_system_prompts(path: Path) -> SystemPrompts:
-    """Read and validate ``system.yaml``."""
+def load_system_prompts(path: Path, fallback: SystemPrompts | None = None) -> SystemPrompts:
+    """Read and validate ``system.yaml``; a key it lacks is taken from ``fallback`` when given (a
+    couple's copy made before a line was added keeps working), else it is an error."""
     data = load_yaml(path)
     if not isinstance(data, LineDict):
         raise DataFileError(str(path), "must be a mapping of key: text", getattr(data, "line", None))
@@ -66,10 +68,11 @@ def load_system_prompts(path: Path) -> SystemPrompts:
         if not isinstance(text, str) or not text.strip():
             raise DataFileError(str(path), f"{key}: must be non-empty text", data.line_of(key))
         check_placeholders(str(path), data.line_of(key), key, text, SYSTEM_PLACEHOLDERS)
+    texts = {k: str(v).strip() for k, v in data.items()}
     missing = sorted(SYSTEM_KEYS - set(data))
-    if missing:
+    if missing and fallback is None:
         raise DataFileError(str(path), f"missing key '{missing[0]}'", data.line)
-    return SystemPrompts({k: str(v).strip() for k, v in data.items()})
+    return SystemPrompts({key: fallback.texts[key] for key in missing} | texts if fallback else texts)
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,8 @@ def load_library(directory: Path | None = None, skip_broken: bool = False) -> Ri
         rituals[ritual.id] = ritual
     if not rituals:
         raise skipped[0]
-    return RitualLibrary(rituals, load_system_prompts(base / "system.yaml"), tuple(skipped))
+    shipped = load_system_prompts(DATA_DIR / "system.yaml") if base != DATA_DIR else None
+    return RitualLibrary(rituals, load_system_prompts(base / "system.yaml", shipped), tuple(skipped))
 
 
 def _claim_names(path: Path, ritual: Ritual, names: dict[str, str], data: LineDict) -> None:

@@ -148,3 +148,13 @@ def test_when_no_custom_ritual_loads_the_first_error_is_raised(tmp_path):
         path.write_text("id: [\n")
     with pytest.raises(DataFileError, match=r"active_listening.yaml:\d+: invalid YAML"):
         load_library(data, skip_broken=True)
+
+
+def test_a_custom_system_file_from_before_a_line_was_added_takes_that_line_from_the_shipped_one(tmp_path):
+    data = _copy_data(tmp_path)
+    path = data / "system.yaml"
+    path.write_text("\n".join(line for line in path.read_text().splitlines()
+                              if not line.startswith("answer_count_one:")).replace("Ready.", "Here."))
+    system = load_library(data).system
+    assert system.get("answer_count_one", ritual="kiss", period="today") == "One kiss session today."
+    assert system.get("voice_check") == "Here."                # the couple's own lines stay theirs
