@@ -85,17 +85,31 @@ def _expand(template: str, path: str, line: int) -> list[str]:
 
 def _fill_lists(raw: str, lists: dict[str, dict[str, str]], path: str,
                 line: int) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
-    """Every filling of the ``{list}`` references in ``raw``, with the slot values it carries."""
+    """Every filling of the ``{list}`` references in ``raw``, normalised, with the slot values it carries.
+
+    The template is normalised once with a placeholder word per list and the (already normalised)
+    spoken values are put in afterwards: normalising each of the tens of thousands of filled phrases
+    anew was most of the time a typed ``rituals understand`` took. Where a reference is glued to
+    other characters ("{ritual}'s") the placeholder does not survive as a word, and each filling is
+    normalised whole, as before.
+    """
     used = [name for name in lists if "{" + name + "}" in raw]
     unknown = set(re.findall(r"\{(\w+)\}", raw)) - set(lists)
     if unknown:
         raise DataFileError(path, f"unknown list {{{sorted(unknown)[0]}}} (define it under 'lists')", line)
+    marks = {name: f"zzslot{chr(ord('a') + i)}zz" for i, name in enumerate(used)}
+    marked = raw
+    for name, mark in marks.items():
+        marked = marked.replace("{" + name + "}", mark)
+    template = normalize(marked)
+    whole = all(f" {mark} " in f" {template} " for mark in marks.values())
     out = []
     for combo in itertools.product(*(lists[name].items() for name in used)):
-        text = raw
+        text = template if whole else raw
         for name, (spoken, _value) in zip(used, combo):
-            text = text.replace("{" + name + "}", spoken)
-        out.append((text, tuple((name, value) for name, (_spoken, value) in zip(used, combo))))
+            text = text.replace(marks[name] if whole else "{" + name + "}", spoken)
+        out.append((" ".join(text.split()) if whole else normalize(text),
+                    tuple((name, value) for name, (_spoken, value) in zip(used, combo))))
     return out
 
 
@@ -144,8 +158,7 @@ def load_catalogue(ritual_names: dict[str, str], path: Path = DEFAULT_PATH) -> C
             for context in contexts:
                 templates[context].append((name, template))
             for raw in _expand(template, p, t_line):
-                for text, slots in _fill_lists(raw, lists, p, t_line):
-                    norm = normalize(text)
+                for norm, slots in _fill_lists(raw, lists, p, t_line):
                     if not norm:
                         continue
                     for context in contexts:

@@ -2,6 +2,10 @@
 
 ``load_library()`` reads every ``rituals/*.yaml`` file and ``system.yaml`` next to this module (or
 from a directory given for tests and custom rituals). See ``README.md`` here for the format.
+
+A broken shipped file is a developer's mistake and fails loudly. A couple's own copy is loaded with
+``skip_broken=True``: one typo in one custom ritual leaves that ritual out (``RitualLibrary.skipped``
+names its file and line) instead of stopping every command.
 """
 
 from __future__ import annotations
@@ -30,13 +34,14 @@ SYSTEM_KEYS = frozenset({
     "time_left", "no_timer", "turn_time_up", "busy", "list_rituals", "starting",
     "ended_early", "unit_minute", "unit_minutes", "unit_second", "unit_seconds", "unit_and",
     "default_first", "default_second",
-    "answer_count", "answer_last", "answer_never", "answer_streak", "answer_streak_none", "apart_noted",
+    "answer_count", "answer_count_one", "answer_last", "answer_never", "answer_streak", "answer_streak_none",
+    "answer_streak_together", "apart_noted",
     "period_week", "period_month", "period_today", "when_today", "when_yesterday", "when_days_ago",
     "unit_day", "unit_days", "unit_week", "unit_weeks", "missed_gently",
     "calibrate_intro", "calibrate_say", "calibrate_done", "voice_check",
 })
 SYSTEM_PLACEHOLDERS = frozenset({"ritual", "names", "time", "description", "first", "second", "minutes", "count",
-                                 "period", "when", "unit", "who", "phrase"})
+                                 "period", "when", "unit", "who", "phrase", "best"})
 
 
 @dataclass(frozen=True)
@@ -51,8 +56,9 @@ class SystemPrompts:
         return self.texts[key].format(**values)
 
 
-def load_system_prompts(path: Path) -> SystemPrompts:
-    """Read and validate ``system.yaml``."""
+def load_system_prompts(path: Path, fallback: SystemPrompts | None = None) -> SystemPrompts:
+    """Read and validate ``system.yaml``; a key it lacks is taken from ``fallback`` when given (a
+    couple's copy made before a line was added keeps working), else it is an error."""
     data = load_yaml(path)
     if not isinstance(data, LineDict):
         raise DataFileError(str(path), "must be a mapping of key: text", getattr(data, "line", None))
@@ -62,10 +68,11 @@ def load_system_prompts(path: Path) -> SystemPrompts:
         if not isinstance(text, str) or not text.strip():
             raise DataFileError(str(path), f"{key}: must be non-empty text", data.line_of(key))
         check_placeholders(str(path), data.line_of(key), key, text, SYSTEM_PLACEHOLDERS)
+    texts = {k: str(v).strip() for k, v in data.items()}
     missing = sorted(SYSTEM_KEYS - set(data))
-    if missing:
+    if missing and fallback is None:
         raise DataFileError(str(path), f"missing key '{missing[0]}'", data.line)
-    return SystemPrompts({k: str(v).strip() for k, v in data.items()})
+    return SystemPrompts({key: fallback.texts[key] for key in missing} | texts if fallback else texts)
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,9 @@ class RitualLibrary:
     """Ritual id -> ritual, in file-name order."""
     system: SystemPrompts
     """The device's own lines."""
+    skipped: tuple[DataFileError, ...] = ()
+    """Ritual files left out because they are broken (only with ``skip_broken``), each error naming
+    its file and line."""
 
     def get(self, ritual_id: str) -> Ritual:
         return self.rituals[ritual_id]
@@ -102,8 +112,13 @@ class RitualLibrary:
         raise UnknownRitualError(name, suggestions[:3])
 
 
-def load_library(directory: Path | None = None) -> RitualLibrary:
-    """Load ``rituals/*.yaml`` and ``system.yaml`` from ``directory`` (default: the shipped data)."""
+def load_library(directory: Path | None = None, skip_broken: bool = False) -> RitualLibrary:
+    """Load ``rituals/*.yaml`` and ``system.yaml`` from ``directory`` (default: the shipped data).
+
+    ``skip_broken``: a ritual file that does not load (or takes a name another ritual already has)
+    is left out and listed in ``skipped``; the library still fails when no ritual at all loads,
+    since nothing could run, and when ``system.yaml`` is broken, since every command speaks from it.
+    """
     base = directory or DATA_DIR
     ritual_dir = base / "rituals"
     files = sorted(ritual_dir.glob("*.yaml"))
@@ -111,12 +126,33 @@ def load_library(directory: Path | None = None) -> RitualLibrary:
         raise DataFileError(str(ritual_dir), "no ritual files (*.yaml) found: reinstall or restore them")
     rituals: dict[str, Ritual] = {}
     names: dict[str, str] = {}
+    skipped: list[DataFileError] = []
     for path in files:
-        ritual = parse_ritual(path, load_yaml(path))
-        for spoken in ritual.spoken_names:
-            key = normalize(spoken)
-            if key in names and names[key] != ritual.id:
-                raise DataFileError(str(path), f"name '{spoken}' is already used by ritual '{names[key]}'")
-            names[key] = ritual.id
+        try:
+            data = load_yaml(path)
+            ritual = parse_ritual(path, data)
+            _claim_names(path, ritual, names, data)
+        except DataFileError as exc:
+            if not skip_broken:
+                raise
+            skipped.append(exc)
+            continue
         rituals[ritual.id] = ritual
-    return RitualLibrary(rituals, load_system_prompts(base / "system.yaml"))
+    if not rituals:
+        raise skipped[0]
+    shipped = load_system_prompts(DATA_DIR / "system.yaml") if base != DATA_DIR else None
+    return RitualLibrary(rituals, load_system_prompts(base / "system.yaml", shipped), tuple(skipped))
+
+
+def _claim_names(path: Path, ritual: Ritual, names: dict[str, str], data: LineDict) -> None:
+    """Record ``ritual``'s spoken names in ``names``; a name another ritual has is an error, and then
+    none of this ritual's names are taken (it is left out whole)."""
+    mine: dict[str, str] = {}
+    for spoken in ritual.spoken_names:
+        key = normalize(spoken)
+        if key in names and names[key] != ritual.id:
+            field = "name" if spoken == ritual.name else "aliases"
+            raise DataFileError(str(path), f"name '{spoken}' is already used by ritual '{names[key]}'",
+                                data.line_of(field))
+        mine[key] = ritual.id
+    names.update(mine)

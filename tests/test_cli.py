@@ -73,7 +73,7 @@ def test_partner_names_from_config_are_used(tmp_path):
     assert "Alex, what was one good moment in your day?" in chat.stdout
 
 
-def test_malformed_ritual_file_gets_one_line_and_no_traceback(tmp_path):
+def test_a_broken_custom_ritual_is_left_out_with_one_line_and_everything_else_works(tmp_path):
     import shutil
     from prompts import DATA_DIR
     data = tmp_path / "prompts"
@@ -81,9 +81,61 @@ def test_malformed_ritual_file_gets_one_line_and_no_traceback(tmp_path):
     path = data / "rituals" / "six_second_kiss.yaml"
     path.write_text(path.read_text().replace("seconds: 6", "seconds: six"))
     env = {**os.environ, "RITUALS_PROMPTS_DIR": str(data)}
+    warning = (f"rituals: left out {path}:9: steps[1].timer.seconds: must be a number greater than 0: "
+               "fix that line to use this ritual (the others work).\n")
+    listed = rituals("list", "--json", data_dir=tmp_path, env=env)
+    assert listed.returncode == 0 and listed.stderr == warning
+    ids = [r["id"] for r in json.loads(listed.stdout)]
+    assert "six_second_kiss" not in ids and "bedtime_check_in" in ids and len(ids) >= 11
+    chat = rituals("chat", data_dir=tmp_path, stdin=BEDTIME, env=env)
+    assert chat.returncode == 0 and "Sleep well." in chat.stdout and chat.stderr == warning
+    for args in (("stats",), ("report", "--out", str(tmp_path / "report.html")),
+                 ("understand", "let's check in")):
+        result = rituals(*args, data_dir=tmp_path, env=env)
+        assert result.returncode == 0 and result.stderr == warning, args
+    doctor = rituals("doctor", data_dir=tmp_path, env=env)
+    assert f"FAIL    rituals: left out {path}:9:" in doctor.stdout
+    assert "ok    text-to-speech" in doctor.stdout and "ok    engine pocketsphinx" in doctor.stdout
+
+
+def test_when_the_rituals_do_not_load_doctor_names_them_and_blames_no_speech_engine(tmp_path):
+    import shutil
+    from prompts import DATA_DIR
+    data = tmp_path / "prompts"
+    shutil.copytree(DATA_DIR, data)
+    (data / "system.yaml").write_text((data / "system.yaml").read_text().replace("voice_check: ", "voice_check "))
+    env = {**os.environ, "RITUALS_PROMPTS_DIR": str(data)}
     result = rituals("list", data_dir=tmp_path, env=env)
-    assert result.returncode == 2 and "six_second_kiss.yaml:9" in result.stderr
+    assert result.returncode == 2 and "system.yaml:" in result.stderr and "invalid YAML" in result.stderr
     assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+    doctor = rituals("doctor", data_dir=tmp_path, env=env)
+    assert "FAIL    rituals:" in doctor.stdout and "system.yaml:" in doctor.stdout
+    assert doctor.stdout.count("invalid YAML") == 1 and "PocketSphinx" not in doctor.stdout
+    assert "text-to-speech: not checked until the rituals load" in doctor.stdout
+
+
+def test_understand_loads_no_audio_numpy_or_speech_engine(tmp_path):
+    # A typed sentence needs the matcher and the catalogue, nothing that listens or speaks.
+    code = ("import sys\nfrom voice.cli import main\n"
+            "main(['--data-dir', sys.argv[1], 'understand', \"let's check in\"])\n"
+            "heavy = ('numpy', 'scipy', 'onnxruntime', 'ctranslate2', 'pocketsphinx', 'vosk', 'sounddevice',\n"
+            "         'pyttsx3', 'soundfile', 'voice.audio', 'voice.listen', 'voice.render', 'voice.speech.tts')\n"
+            "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n")
+    config = tmp_path / "config.toml"
+    config.write_text('engine = "pocketsphinx"\n')   # reading the config's engine must not load it either
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "RITUALS_CONFIG": str(config)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["start_ritual ritual=bedtime_check_in  (score 100, phrase 'lets check in')",
+                                          "[]"]
+
+
+def test_a_check_in_nobody_spoke_in_is_journaled_with_silent_turns(make_world, tmp_path):
+    world = make_world()                      # a room where nobody says anything
+    world.runner.run("bedtime_check_in", until_session_ends=True)
+    [session] = world.journal.sessions()
+    shown = rituals("show", str(session.id), data_dir=tmp_path).stdout
+    assert shown.count("was silent for") == 4 and "talked" not in shown
 
 
 def test_a_bug_shows_one_line_and_keeps_its_traceback_in_the_data_directory(tmp_path, monkeypatch, capsys):

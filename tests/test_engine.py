@@ -119,7 +119,7 @@ def test_skip_during_a_turn_ends_it_and_moves_on(library):
     engine.handle(OutputDone(5.0, n))
     acts = engine.handle(_heard(9.0, "skip"))
     turn_end = _log(acts, "turn_end")[0]
-    assert turn_end.data == {"who": "first", "partner": 0, "seconds": 4.0, "ended_by": "skip"}
+    assert turn_end.data == {"who": "first", "partner": 0, "seconds": 4.0, "ended_by": "skip", "spoke": False}
     assert "And what was one hard moment?" in [a.text for a in acts if isinstance(a, Say)]
 
 
@@ -135,6 +135,7 @@ def test_silent_turn_gets_one_hint_then_moves_on(library):
     engine.handle(OutputDone(20.0, n + 1))
     moved = engine.handle(Tick(32.0))
     assert _log(moved, "turn_end")[0].data["ended_by"] == "silence"
+    assert _log(moved, "turn_end")[0].data["spoke"] is False      # journaled as silent, not as talk
 
 
 def test_turn_ends_at_its_time_limit_even_while_someone_talks(library):
@@ -230,3 +231,65 @@ def test_a_forgotten_pause_ends_the_ritual_kindly_instead_of_hanging(library):
     acts = engine.handle(Tick(5000.0))
     assert [a.status for a in acts if isinstance(a, EndSession)] == ["stopped"]
     assert library.system.get("ended_early") in [a.text for a in acts if isinstance(a, Say)]
+
+
+def test_a_turn_someone_spoke_in_is_journaled_as_spoken(library):
+    from voice.events import Activity
+    engine = _engine(library, "bedtime_check_in")
+    n = _outputs(engine.start(0.0))
+    n += _outputs(engine.handle(OutputDone(3.0, n)))
+    engine.handle(OutputDone(5.0, n))
+    engine.handle(Activity(6.0))
+    turn_end = _log(engine.handle(_heard(9.0, "done")), "turn_end")[0]
+    assert (turn_end.data["spoke"], turn_end.data["ended_by"], turn_end.data["seconds"]) == (True, "done", 4.0)
+
+
+@pytest.mark.parametrize("paused", [False, True])
+def test_a_timer_stopped_half_way_is_journaled_with_the_time_it_ran(library, paused):
+    engine = _engine(library, "six_second_kiss")
+    n = _outputs(engine.start(0.0))
+    engine.handle(OutputDone(2.0, n))                    # the kiss starts at 2.0
+    if paused:
+        engine.handle(_heard(4.0, "pause"))              # 2 s in; the pause does not count
+    acts = engine.handle(_heard(5.0, "stop"))
+    [end] = _log(acts, "timer_end")
+    assert end.data == {"seconds": 2.0 if paused else 3.0, "ended_by": "stop"} and end.at == 5.0
+    assert [a.status for a in acts if isinstance(a, EndSession)] == ["stopped"]
+
+
+def test_a_turn_skipped_from_a_pause_leaves_the_pause_out_of_its_length(library):
+    engine = _engine(library, "bedtime_check_in")
+    n = _outputs(engine.start(0.0))
+    n += _outputs(engine.handle(OutputDone(3.0, n)))
+    engine.handle(OutputDone(5.0, n))                    # the turn opens at 5.0
+    engine.handle(_heard(8.0, "pause"))
+    turn_end = _log(engine.handle(_heard(60.0, "skip")), "turn_end")[0]
+    assert (turn_end.data["seconds"], turn_end.data["ended_by"]) == (3.0, "skip")
+
+
+def test_ctrl_c_mid_timer_journals_the_time_the_timer_ran(library, catalogue, journal):
+    from datetime import datetime, timezone
+    from voice.recorder import JournalRecorder
+    from voice.runner import Runner
+    from voice.virtual import VirtualClock, VirtualRoom
+
+    class CtrlCRoom(VirtualRoom):
+        """A room where the user presses Ctrl-C when the script says so."""
+
+        def get(self, timeout):
+            item = super().get(timeout)
+            if isinstance(item, Utterance) and item.text == "<ctrl-c>":
+                raise KeyboardInterrupt
+            return item
+
+    clock = VirtualClock(0.0)
+    room = CtrlCRoom(clock, [(8.0, Utterance("<ctrl-c>"))], end_input=False)
+    recorder = JournalRecorder(journal, NAMES, False, 0.0, datetime(2026, 11, 20, 21, 0, tzinfo=timezone.utc))
+    runner = Runner(Skill(library, NAMES), catalogue, room, room, clock, recorder)
+    with pytest.raises(KeyboardInterrupt):
+        runner.run("six_second_kiss", until_session_ends=True)
+    [session] = journal.sessions()
+    [start] = [e for e in journal.events(session.id) if e.kind == "timer_start"]
+    [end] = [e for e in journal.events(session.id) if e.kind == "timer_end"]
+    assert session.status == "stopped" and end.data["ended_by"] == "stop"
+    assert end.data["seconds"] == pytest.approx(8.0 - start.offset_s) and 0 < end.data["seconds"] < 6

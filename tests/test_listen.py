@@ -73,7 +73,10 @@ def test_stop_spoken_in_the_middle_of_a_timer_ends_the_session_stopped(tmp_path)
     result, _ = listen(tmp_path, audio)
     data = tmp_path / "data"
     assert [(s["ritual"], s["status"]) for s in history(data)] == [("reunion_greeting", "stopped")]
-    assert events(data, "timer_start") and not events(data, "timer_end")
+    [start], [end] = events(data, "timer_start"), events(data, "timer_end")
+    # The hug was held from the timer's start until "stop" was heard: that is what the journal keeps.
+    assert end["ended_by"] == "stop" and end["seconds"] == pytest.approx(end["offset"] - start["offset"], abs=1e-3)
+    assert 3.0 < end["seconds"] < 14.0
 
 
 def test_the_skills_own_prompts_fed_back_trigger_nothing(tmp_path, library):

@@ -120,3 +120,12 @@ def test_understand_command_prints_the_decision_as_json():
     out = subprocess.run([sys.executable, "-m", "voice", "understand", "I'm done with that project",
                           "--context", "turn", "--json"], capture_output=True, text=True, check=True).stdout
     assert json.loads(out)["match"] is None
+
+
+def test_list_references_fill_as_whole_words_and_glued_ones_are_normalised_whole():
+    from intents import _fill_lists
+    lists = {"ritual": {"six second kiss": "six_second_kiss"}, "period": {"this week": "week"}}
+    assert _fill_lists("Let's do the {ritual}, {period}!", lists, "x", 1) == [
+        ("lets do the six second kiss this week", (("ritual", "six_second_kiss"), ("period", "week")))]
+    assert _fill_lists("the {ritual}'s turn", lists, "x", 1) == [
+        ("the six second kisss turn", (("ritual", "six_second_kiss"),))]

@@ -82,7 +82,8 @@ def test_stats_count_streaks_fairly_and_name_a_missed_day_gently(evenings):
     text = rituals(evenings, "stats").stdout
     coffee = stats["morning_coffee"]["streak"]
     assert (coffee["current"], coffee["missed"]) == (0, 3)   # 1-3 days ago (4 days ago they were apart)
-    assert "It's been 3 days since the last one. No pressure" in text
+    assert stats["morning_coffee"]["days_since_last"] == 5
+    assert "It's been 5 days since the last one. No pressure" in text   # the calendar's count, not the missed days
 
 
 def test_show_lists_turn_durations(evenings):
@@ -212,10 +213,11 @@ def test_spoken_questions_about_the_journal_get_one_short_sentence(evenings):
     chat = rituals(evenings, "chat", stdin="how many check-ins did we do this month\nwhat's our streak\n"
                                            "when did we last do the six second kiss\nwe're apart today\n").stdout
     lines = [line for line in chat.splitlines() if line.startswith("device:")]
-    month_count = sum(1 for d in [1, 2, 3, 5, 6, 7, 9, 10, 11, 12, 20, 21]
-                      if local_evening(d).month == datetime.now().astimezone().month)
-    assert lines[0] == f"device: {month_count} bedtime check-in sessions this month."
-    assert lines[1] == "device: Your bedtime check-in streak is 3 days in a row."
+    # "This month" is the last thirty days, as in 'rituals stats': the 1st of a month resets nothing.
+    assert lines[0] == "device: 12 bedtime check-in sessions in the last thirty days."
+    # The couple's streak first (a check-in or a kiss on each of the last three days), then the best ritual's.
+    assert lines[1] == ("device: You've made time for a ritual 3 days in a row. Your longest streak right now "
+                        "is the bedtime check-in, 3 days.")
     assert lines[2] == "device: You last did the six second kiss yesterday."
     assert lines[3] == "device: Got it. Today won't count against your streaks."
 
@@ -239,7 +241,8 @@ def test_report_renders_in_a_real_browser_with_heatmap_bars_and_streaks(evenings
              f"--user-data-dir={tmp_path / 'chrome'}", "--hide-scrollbars"]
     dom = subprocess.run([_chromium(), *flags, "--dump-dom", report.as_uri()], capture_output=True, text=True,
                          timeout=120).stdout
-    assert "bedtime check-in" in dom and "Every day we showed up" in dom and "3</div>" in dom
+    assert "bedtime check-in" in dom and "Every day we showed up" in dom
+    assert '<div class="n">5</div><div class="s">of the last 7 days' in dom    # 1, 2, 3, 5 and 6 days ago
     subprocess.run([_chromium(), *flags, "--window-size=1100,1300", f"--screenshot={shot}", report.as_uri()],
                    capture_output=True, timeout=120, check=True)
     import numpy as np
@@ -248,3 +251,131 @@ def test_report_renders_in_a_real_browser_with_heatmap_bars_and_streaks(evenings
     coloured = (pixels.max(axis=1) - pixels.min(axis=1) > 60).sum()   # calendar cells, bars, streak numbers
     assert coloured > 5000, "the coloured calendar and bars should be visible"
     assert len(np.unique(pixels, axis=0)) > 50     # not a blank page
+
+
+# ---- on a fixed day: the journal's figures say what the couple did --------------------------------------
+
+DEC_2 = datetime(2026, 12, 2).date()   # a Wednesday, the 2nd of the month
+
+
+def at(day: int, month: int = 11, hour: int = 21, minute: int = 30) -> datetime:
+    """A moment on the couple's own (local) calendar."""
+    return datetime(2026, month, day, hour, minute).astimezone()
+
+
+def check_in(journal: Journal, start: datetime, spoke: tuple[bool, ...] = (True, True), partner_seconds=(40.0, 50.0),
+             status: str = "completed") -> int:
+    sid = journal.begin("bedtime_check_in", 0, "Alex", start)
+    for i, (said, secs) in enumerate(zip(spoke, partner_seconds)):
+        journal.event(sid, start + timedelta(seconds=60 * (i + 1)), 60.0 * (i + 1), "turn_end",
+                      {"who": ("first", "second")[i % 2], "partner": i % 2, "seconds": secs, "ended_by": "done",
+                       "spoke": said})
+    journal.end(sid, status, start + timedelta(minutes=5))
+    return sid
+
+
+def _stats(journal, library, ritual="bedtime_check_in", today=DEC_2):
+    from voice.review.stats import ritual_stats
+    return next(s for s in ritual_stats(journal, library, today) if s.ritual == ritual)
+
+
+def test_on_the_2nd_of_a_month_a_good_last_week_still_leads_and_nothing_reads_zero(journal, library):
+    from voice.review.report import render_report
+    import re
+    for day in range(23, 28):                      # Monday to Friday last week, then a few quiet days
+        check_in(journal, at(day))
+    st = _stats(journal, library)
+    assert (st.recent.done, st.recent.of, st.last_7_days, st.last_30_days) == (2, 7, 2, 5)  # 26 and 27 Nov
+    assert (st.streak.current, st.streak.best, st.days_since_last) == (0, 5, 5)
+    page = render_report(journal, library, ("Alex", "Sam"), DEC_2)
+    leads = re.findall(r'<div class="n">(\d+)</div><div class="s">([^<]*)<br>([^<]*)<br>([^<]*)<', page)
+    assert leads == [("2", "of the last 7 days", "best run 5 days", "last done 5 days ago")]
+    assert "5 sessions (5 done together) since 23 November 2026" in page
+
+
+def test_the_report_and_stats_lead_with_the_month_when_the_week_was_quiet(journal, library):
+    from voice.review.report import render_report
+    check_in(journal, at(10))
+    st = _stats(journal, library)
+    assert (st.recent.done, st.last_30_days) == (0, 1)
+    assert '<div class="n">1</div><div class="s">in the last 30 days' in render_report(
+        journal, library, ("Alex", "Sam"), DEC_2)
+
+
+def test_days_since_the_last_session_follow_the_calendar_not_the_hours(journal, library):
+    from voice.review.answers import JournalAnswers
+    from voice.matcher import Match
+    check_in(journal, at(1, month=12, hour=23, minute=50))   # ten minutes before midnight
+    answers = JournalAnswers(journal, library, today=lambda: DEC_2)
+    assert _stats(journal, library).days_since_last == 1
+    assert answers(Match("ask_last", {"ritual": "bedtime_check_in"})) == "You last did the bedtime check-in yesterday."
+
+
+def test_stats_say_how_many_calendar_days_it_has_been(journal, library):
+    from voice.cli_review import stats_lines
+    from voice.review.stats import ritual_stats
+    check_in(journal, at(29))                      # three days before the 2nd (30 Nov and 1 Dec missed)
+    st = _stats(journal, library)
+    assert (st.days_since_last, st.streak.missed) == (3, 2)
+    assert stats_lines(ritual_stats(journal, library, DEC_2), library.system) == [
+        "bedtime check-in: 1 of the last 7 days; 1 session in the last 30 days; best run 1 day; "
+        "last done 3 days ago, 5 min on average, 100% completed",
+        "   It's been 3 days since the last one. No pressure: pick it up whenever it feels right."]
+
+
+def test_a_session_nobody_spoke_in_is_shown_but_never_counted(journal, library):
+    from voice.review.report import render_report
+    check_in(journal, at(1, month=12), spoke=(False, False))
+    st = _stats(journal, library)
+    assert (st.total, st.last_done, st.streak.current, st.completion_rate) == (0, None, 0, 0.0)
+    page = render_report(journal, library, ("Alex", "Sam"), DEC_2)
+    assert "1 session (1 with nobody speaking) since 01 December 2026" in page and "No turns yet." in page
+    check_in(journal, at(2, month=12), spoke=(True, False))    # one partner spoke: they did it
+    st = _stats(journal, library)
+    assert (st.total, st.streak.current, st.completion_rate) == (1, 1, 0.5)
+
+
+def test_talk_time_is_shown_per_partner_in_seconds_or_minutes_and_scaled(journal, library):
+    from voice.review.report import render_report
+    import re
+    check_in(journal, at(1, month=12), partner_seconds=(2.0, 4.0))
+    page = render_report(journal, library, ("Alex", "Sam"), DEC_2)
+    bars = re.findall(r'<text x="0" y="\d+">(\w+)</text><rect x="190" y="\d+" width="([\d.]+)"[^>]*/>'
+                      r'<text[^>]*>([^<]*)</text>', page)
+    assert bars == [("Alex", "210.0", "2 s a turn (1 turn)"), ("Sam", "420.0", "4 s a turn (1 turn)")]
+    check_in(journal, at(2, month=12), partner_seconds=(150.0, 0.0), spoke=(True, True))
+    page = render_report(journal, library, ("Alex", "Sam"), DEC_2)
+    assert "1.3 min a turn (2 turns)" in page and "2 s a turn (2 turns)" in page
+
+
+def test_a_zero_talk_time_draws_no_bar(journal, library):
+    from voice.review.report import render_report
+    check_in(journal, at(1, month=12), partner_seconds=(0.0, 0.0))
+    page = render_report(journal, library, ("Alex", "Sam"), DEC_2)
+    assert page.count('width="0.0" height="18"') == 2
+
+
+def test_one_session_reads_in_the_singular(journal, library):
+    from voice.review.answers import JournalAnswers
+    from voice.review.report import render_report
+    from voice.matcher import Match
+    check_in(journal, at(1, month=12))
+    answers = JournalAnswers(journal, library, today=lambda: DEC_2)
+    assert answers(Match("ask_count", {"ritual": "bedtime_check_in", "period": "week"})) == \
+        "One bedtime check-in session in the last seven days."
+    assert "1 session (1 done together) since" in render_report(journal, library, ("Alex", "Sam"), DEC_2)
+
+
+def test_our_streak_is_the_couples_then_the_best_rituals_and_a_named_ritual_gets_its_own(journal, library):
+    from voice.review.answers import JournalAnswers
+    from voice.matcher import Match
+    for day in (28, 29, 30):
+        check_in(journal, at(day))
+    for day in (1, 2):                               # then kisses on the last two days
+        sid = journal.begin("six_second_kiss", 0, "Alex", at(day, month=12))
+        journal.end(sid, "completed", at(day, month=12) + timedelta(seconds=12))
+    answers = JournalAnswers(journal, library, today=lambda: DEC_2)
+    assert answers(Match("ask_streak", {})) == ("You've made time for a ritual 5 days in a row. Your longest "
+                                                 "streak right now is the six second kiss, 2 days.")
+    assert answers(Match("ask_streak", {"ritual": "bedtime_check_in"})) == "No streak right now, and that's okay. " \
+        "Tonight is a good night to start one."

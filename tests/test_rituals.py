@@ -117,3 +117,44 @@ def test_two_rituals_cannot_share_a_name(tmp_path):
     path.write_text(path.read_text().replace("aliases: [reunion,", "aliases: [kiss, reunion,"))
     with pytest.raises(DataFileError, match="name 'kiss' is already used by ritual"):
         load_library(data)
+
+
+@pytest.mark.parametrize("old,new,line,message", BROKEN)
+def test_a_broken_custom_ritual_is_left_out_and_named_while_the_others_load(tmp_path, old, new, line, message):
+    data = _copy_data(tmp_path)
+    path = data / "rituals" / "six_second_kiss.yaml"
+    path.write_text(path.read_text().replace(old, new, 1))
+    library = load_library(data, skip_broken=True)
+    assert "six_second_kiss" not in library.rituals and "bedtime_check_in" in library.rituals
+    assert len(library.rituals) == len(load_library().rituals) - 1
+    [skipped] = library.skipped
+    assert str(skipped).startswith(f"{path}:{line}: ") and message in str(skipped)
+
+
+def test_a_custom_ritual_taking_another_rituals_name_is_left_out_whole(tmp_path):
+    data = _copy_data(tmp_path)
+    path = data / "rituals" / "six_second_kiss.yaml"   # loads after reunion_greeting, so it is the one left out
+    path.write_text(path.read_text().replace("aliases: [", "aliases: [reunion, ", 1))
+    library = load_library(data, skip_broken=True)
+    assert "six_second_kiss" not in library.rituals and "kiss" not in library.spoken_names()
+    assert library.spoken_names()["reunion"] == "reunion_greeting"
+    [skipped] = library.skipped
+    assert f"{path}:3: name 'reunion' is already used by ritual 'reunion_greeting'" == str(skipped)
+
+
+def test_when_no_custom_ritual_loads_the_first_error_is_raised(tmp_path):
+    data = _copy_data(tmp_path)
+    for path in (data / "rituals").glob("*.yaml"):
+        path.write_text("id: [\n")
+    with pytest.raises(DataFileError, match=r"active_listening.yaml:\d+: invalid YAML"):
+        load_library(data, skip_broken=True)
+
+
+def test_a_custom_system_file_from_before_a_line_was_added_takes_that_line_from_the_shipped_one(tmp_path):
+    data = _copy_data(tmp_path)
+    path = data / "system.yaml"
+    path.write_text("\n".join(line for line in path.read_text().splitlines()
+                              if not line.startswith("answer_count_one:")).replace("Ready.", "Here."))
+    system = load_library(data).system
+    assert system.get("answer_count_one", ritual="kiss", period="today") == "One kiss session today."
+    assert system.get("voice_check") == "Here."                # the couple's own lines stay theirs

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -11,6 +12,7 @@ from pathlib import Path
 from intents import Catalogue, load_catalogue
 from prompts import RitualLibrary, load_library
 from voice.config import Config, data_dir, load_config
+from voice.errors import DataFileError
 from voice.journal import Journal
 from voice.planner import JournalPlanner
 from voice.recorder import JournalRecorder
@@ -19,6 +21,11 @@ from voice.runner import Clock, Output, Runner, Source
 from voice.skill import Skill
 
 JOURNAL_FILE = "journal.sqlite3"
+
+
+def warn_on_stderr(line: str) -> None:
+    """Print a one-line warning the way the CLI prints its errors."""
+    print(f"rituals: {line}", file=sys.stderr)
 
 
 @dataclass
@@ -30,6 +37,8 @@ class App:
     data_dir_override: Path | None = None
     prompts_dir: Path | None = None
     """A directory with ``rituals/`` and ``system.yaml`` instead of the shipped ones."""
+    warn: Callable[[str], None] = warn_on_stderr
+    """Where warnings go (a custom ritual left out); tests collect them."""
 
     @cached_property
     def config(self) -> Config:
@@ -37,7 +46,11 @@ class App:
 
     @cached_property
     def library(self) -> RitualLibrary:
-        return load_library(self.prompts_dir)
+        # The couple's own copy may hold a typo: that ritual is left out, the others still work.
+        library = load_library(self.prompts_dir, skip_broken=self.prompts_dir is not None)
+        for error in library.skipped:
+            self.warn(skipped_warning(error))
+        return library
 
     @cached_property
     def catalogue(self) -> Catalogue:
@@ -77,3 +90,8 @@ class App:
     def close(self) -> None:
         if "journal" in self.__dict__:
             self.journal.close()
+
+
+def skipped_warning(error: DataFileError) -> str:
+    """One line for a ritual file left out: where it is broken and what to do."""
+    return f"left out {error}: fix that line to use this ritual (the others work)."

@@ -8,12 +8,13 @@ import sys
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
+from prompts import SystemPrompts
 from voice.app import App
 from voice.errors import RitualsError
 from voice.review import exchange
 from voice.review.account import account
 from voice.review.report import render_report
-from voice.review.stats import ritual_stats
+from voice.review.stats import RitualStats, days_ago, headline, local_today, plural, ritual_stats, streak_text
 
 
 def parse_date(text: str) -> date:
@@ -59,25 +60,32 @@ def cmd_show(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_stats(app: App, args: argparse.Namespace) -> int:
-    stats = ritual_stats(app.journal, app.library)
+    stats = ritual_stats(app.journal, app.library, local_today())
     if args.json:
         print(json.dumps([s.to_json() for s in stats], indent=2))
         return 0
-    system = app.library.system
+    print("\n".join(stats_lines(stats, app.library.system)) or "No sessions yet.")
+    return 0
+
+
+def stats_lines(stats: list[RitualStats], system: SystemPrompts) -> list[str]:
+    """The stats as text: what the couple did lately first, the streak kindly, gaps by the calendar."""
+    lines = []
     for s in stats:
-        if s.last_done is None and s.completion_rate is None:
+        if s.last_done is None or s.days_since_last is None:
+            if s.completion_rate is not None:
+                lines.append(f"{s.name}: not done to the end yet; whenever you're ready")
             continue
-        unit = s.streak.unit + ("s" if s.streak.current != 1 else "")
+        count, counts_what = headline(s)
+        parts = [f"{count} {counts_what}", plural(s.last_30_days, "session") + " in the last 30 days",
+                 streak_text(s), f"last done {days_ago(system, s.days_since_last)}"]
         rate = "" if s.completion_rate is None else f", {s.completion_rate:.0%} completed"
         avg = "" if s.average_minutes is None else f", {s.average_minutes:g} min on average"
-        print(f"{s.name}: {s.this_week} this week, {s.this_month} this month; streak {s.streak.current} {unit} "
-              f"(best {s.streak.best}); last {s.last_done or 'never'}{avg}{rate}")
+        lines.append(f"{s.name}: " + "; ".join(p for p in parts if p) + avg + rate)
         if s.streak.missed:
-            missed_unit = system.get(f"unit_{s.streak.unit}{'s' if s.streak.missed != 1 else ''}")
-            print("   " + system.get("missed_gently", count=s.streak.missed, unit=missed_unit))
-    if not any(s.last_done or s.completion_rate is not None for s in stats):
-        print("No sessions yet.")
-    return 0
+            unit = system.get(f"unit_day{'s' if s.days_since_last != 1 else ''}")
+            lines.append("   " + system.get("missed_gently", count=s.days_since_last, unit=unit))
+    return lines
 
 
 def cmd_away(app: App, args: argparse.Namespace) -> int:
@@ -110,7 +118,7 @@ def cmd_import(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_report(app: App, args: argparse.Namespace) -> int:
-    exchange.write_private(args.out, render_report(app.journal, app.library))
+    exchange.write_private(args.out, render_report(app.journal, app.library, app.names, local_today()))
     print(f"Wrote {args.out}. Open it in a browser.")
     return 0
 

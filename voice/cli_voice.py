@@ -1,4 +1,8 @@
-"""The voice commands of the CLI: ``listen`` (microphone or WAV file) and ``models``."""
+"""The voice commands of the CLI: ``listen`` (microphone or WAV file) and ``models``.
+
+Every command's parser is built on each run, so the audio, numpy and speech-engine modules are
+imported inside the commands that use them: a typed ``rituals understand`` must not pay for them.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +10,20 @@ import argparse
 import os
 import sys
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from voice.app import App
-from voice.audio.convert import write_wav
-from voice.audio.sources import WavSource
 from voice.errors import AudioError
-from voice.listen import Listener
-from voice.render import RenderRoom
 from voice.speech.engines import CHOICES, make_recognizer
-from voice.speech.tts import CachedVoice, Pyttsx3Voice, Voice
-from voice.virtual import VirtualClock
+
+if TYPE_CHECKING:
+    from voice.render import RenderRoom
+    from voice.speech.tts import Voice
 
 
 def make_voice(app: App) -> Voice:
     """The one TTS engine of the process, with its on-disk cache."""
+    from voice.speech.tts import CachedVoice, Pyttsx3Voice
     settings = app.config.voice
     return CachedVoice(Pyttsx3Voice(settings.voice, settings.rate, settings.volume), app.data_dir / "tts-cache")
 
@@ -50,6 +52,11 @@ def render(app: App, input_path: Path, output_path: Path, engine: str, model: Pa
     if is_same_file(input_path, output_path):
         raise AudioError(f"--output {output_path} is the input recording itself and would overwrite it: "
                          "give another file, e.g. --output out.wav.")
+    from voice.audio.convert import write_wav
+    from voice.audio.sources import WavSource
+    from voice.listen import Listener
+    from voice.render import RenderRoom
+    from voice.virtual import VirtualClock
     source = WavSource(input_path)
     if not output_path.parent.is_dir():
         raise AudioError(f"Cannot write {output_path}: the folder does not exist.")
@@ -90,7 +97,13 @@ def _engine(app: App, args: argparse.Namespace) -> argparse.Namespace:
 
 
 def cmd_demo(app: App, args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from voice.audio.convert import write_wav
     from voice.demo import DemoCouple, MixedInput
+    from voice.listen import Listener
+    from voice.render import RenderRoom
+    from voice.virtual import VirtualClock
 
     demo_app = App(app.config_path, app.data_dir / "demo", app.prompts_dir)
     stream = MixedInput()

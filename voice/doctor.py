@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from voice.app import App
+from voice.app import App, skipped_warning
 from voice.errors import RitualsError
 
 Check = tuple[str, Callable[[], str]]
@@ -18,6 +18,22 @@ def _devices(kind: str) -> str:
         raise RitualsError(f"no {'microphone' if kind == 'input' else 'speaker'} found: connect one "
                            "(or use 'rituals listen --input FILE.wav --output OUT.wav', or 'rituals demo')")
     return ", ".join(found[:3])
+
+
+def _rituals(app: App) -> str:
+    library = app.library
+    if library.skipped:
+        raise RitualsError(" ".join(skipped_warning(error) for error in library.skipped))
+    return f"{len(library.rituals)} rituals"
+
+
+def _library_error(app: App) -> RitualsError | None:
+    """Why the rituals do not load at all, if they do not (then nothing that speaks can be checked)."""
+    try:
+        app.library
+    except RitualsError as exc:
+        return exc
+    return None
 
 
 def _tts(app: App) -> str:
@@ -59,7 +75,13 @@ def _engine_names() -> tuple[str, ...]:
 
 
 def run_doctor(app: App) -> int:
+    # The voice and the engines speak and hear the rituals' lines: when those do not load, the
+    # fault is the ritual file's, so those checks wait rather than blaming the speech engines.
+    uses_library = {"text-to-speech", "listening", *(f"engine {name}" for name in _engine_names())}
+    app.warn = lambda line: None  # the "rituals" check below says it, once
+    library_error = _library_error(app)
     checks: list[Check] = [
+        ("rituals", lambda: _rituals(app)),
         ("microphone", lambda: _devices("input")),
         ("speaker", lambda: _devices("output")),
         ("text-to-speech", lambda: _tts(app)),
@@ -69,6 +91,9 @@ def run_doctor(app: App) -> int:
     ]
     essential_failed = False
     for name, check in checks:
+        if library_error is not None and name in uses_library:
+            print(f"  --    {name}: not checked until the rituals load (see 'rituals' above)")
+            continue
         try:
             print(f"  ok    {name}: {check()}")
         except (RitualsError, OSError, ImportError, RuntimeError) as exc:

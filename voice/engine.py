@@ -239,11 +239,17 @@ class RitualEngine(CommandsMixin):
         return self.first if step.who == "first" else 1 - self.first
 
     def _end_turn(self, at: float, ended_by: str, out: list[Action]) -> None:
+        self._log_turn_end(at, at, ended_by, out)
+        self._next(at, out)
+
+    def _log_turn_end(self, at: float, until: float, ended_by: str, out: list[Action]) -> None:
+        """Journal the turn as it went: how long it ran up to ``until`` and whether anyone spoke in it
+        (a turn that ended in a quiet room is silent, not a partner's talk)."""
         step = self._step()
         assert isinstance(step, TurnStep)
         out.append(Log(at, "turn_end", {"who": step.who, "partner": self._partner(step),
-                                        "seconds": self._ran(at), "ended_by": ended_by}))
-        self._next(at, out)
+                                        "seconds": self._ran(until), "ended_by": ended_by,
+                                        "spoke": self._s.spoke}))
 
     def _answer(self, at: float, yes: bool, out: list[Action]) -> None:
         step = self._step()
@@ -281,7 +287,7 @@ class RitualEngine(CommandsMixin):
                     s.cues.remove(cue)
                     self._say(out, cue[1], "cue")
                     continue
-                out.append(Log(s.deadline, "timer_end", {"seconds": self._ran(s.deadline)}))
+                out.append(Log(s.deadline, "timer_end", {"seconds": self._ran(s.deadline), "ended_by": "time"}))
                 out.append(TimerShown(0.0, False))
                 self._next(s.deadline, out)
             elif s.phase == "turn":
@@ -294,6 +300,7 @@ class RitualEngine(CommandsMixin):
                 self._ask_failed(due, out)
             elif s.phase == "paused":
                 self._say(out, self.system.get("ended_early"), "reply")
+                self._close_running(due, "pause_limit", out)
                 self._finish(due, "stopped", out)
 
     def _turn_silence(self, at: float, out: list[Action]) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from prompts.schema import TimerStep
 from voice.engine_state import PausedAt
-from voice.events import Action, Log, TimerShown
+from voice.events import Action, Log, SessionStatus, TimerShown
 from voice.speech_text import spoken_duration
 
 if TYPE_CHECKING:
@@ -25,9 +25,31 @@ else:
 class CommandsMixin(_Base):
     """Command handlers; see the module docstring."""
 
+    def abort(self, now: float, status: SessionStatus) -> list[Action]:
+        """The driver is stopping mid-session (Ctrl-C, a failed device): the journal entries that
+        close it truthfully, the running timer or turn with the time it really ran."""
+        out: list[Action] = []
+        if not self.ended:
+            self._close_running(now, "stop" if status == "stopped" else status, out)
+            self._finish(now, status, out)
+        return out
+
+    def _close_running(self, at: float, ended_by: str, out: list[Action]) -> None:
+        """Journal the timer or turn cut short at ``at`` (also from a pause) with the time it ran, so a
+        kiss stopped half-way is three seconds in the journal, not nothing."""
+        s = self._s
+        paused = s.paused if s.phase == "paused" else None
+        phase = paused.phase if paused else s.phase
+        until = paused.since if paused else at   # the time since the pause did not run
+        if phase == "timer":
+            out.append(Log(at, "timer_end", {"seconds": self._ran(until), "ended_by": ended_by}))
+        elif phase == "turn":
+            self._log_turn_end(at, until, ended_by, out)
+
     def _cmd_stop(self, now: float, out: list[Action]) -> None:
         self._cut_output(out)
         self._say(out, self.system.get("stopped"), "reply")
+        self._close_running(now, "stop", out)
         self._finish(now, "stopped", out)
 
     def _cmd_pause(self, now: float, out: list[Action]) -> None:
@@ -70,17 +92,14 @@ class CommandsMixin(_Base):
     def _cmd_skip(self, now: float, out: list[Action]) -> None:
         s = self._s
         phase = s.paused.phase if s.phase == "paused" and s.paused else s.phase
-        s.paused = None
         self._cut_output(out)
         self._say(out, self.system.get("skipped"), "reply")
         out.append(Log(now, "skip", {"index": s.index}))
+        self._close_running(now, "skip", out)
+        s.paused = None
         if phase == "timer":
             out.append(TimerShown(0.0, False))
-        if phase == "turn":
-            s.phase = "turn"
-            self._end_turn(now, "skip", out)
-        else:
-            self._next(now, out)
+        self._next(now, out)
 
     def _cmd_repeat(self, now: float, out: list[Action]) -> None:
         if self._last_prompt:

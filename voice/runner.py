@@ -14,7 +14,7 @@ from typing import Protocol
 
 from intents import Catalogue
 from voice.events import (Action, Activity, Chime, EndSession, Heard, Listen, ListenContext, Log, OutputDone, Say,
-                          Tick)
+                          SessionStatus, Tick)
 from voice.matcher import MatchSettings, recognize
 from voice.recorder import JournalRecorder
 from voice.skill import Skill
@@ -126,11 +126,20 @@ class Runner:
             while not self._finished(until_session_ends):
                 self._step()
         except KeyboardInterrupt:
-            self.recorder.interrupt(self.clock.now(), "stopped")  # Ctrl-C is the user's "stop"
+            self._abort("stopped")  # Ctrl-C is the user's "stop"
             raise
         except BaseException:
-            self.recorder.interrupt(self.clock.now())
+            self._abort("interrupted")
             raise
+
+    def _abort(self, status: SessionStatus) -> None:
+        """Journal the end of a session the driver cannot finish: the engine's own closing entries
+        (the running timer or turn with the time it ran), then the recorder closes anything left."""
+        now = self.clock.now()
+        for action in self.skill.abort(now, status):
+            if isinstance(action, (Log, EndSession)):   # the devices may be what failed: journal only
+                self.recorder.record(action)
+        self.recorder.interrupt(now, status)
 
     def _finished(self, until_session_ends: bool) -> bool:
         if until_session_ends and self.sessions_ended:

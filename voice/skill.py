@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from prompts import RitualLibrary
 from voice.engine import EngineSettings, RitualEngine
-from voice.events import Action, BeginSession, Chime, Event, Heard, Listen, Say
+from voice.events import Action, BeginSession, Chime, Event, Heard, Listen, Say, SessionStatus
 from voice.matcher import Match
 
 
@@ -74,6 +74,10 @@ class Skill:
         out: list[Action] = [BeginSession(now, ritual_id, plan.first)]
         out += self._track(self.engine.start(now))
         return out
+
+    def abort(self, now: float, status: SessionStatus) -> list[Action]:
+        """Close the running session as ``status`` (the driver is stopping); nothing if none runs."""
+        return self.engine.abort(now, status) if self.busy and self.engine is not None else []
 
     def handle(self, event: Event) -> list[Action]:
         if self.busy and self.engine is not None:

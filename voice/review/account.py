@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from voice.journal import EventRow, SessionRow
+from voice.review.counting import turn_spoke
 
 STEP_KINDS = {"say": "the device spoke", "turn": "a turn to talk", "timer": "a timer", "chime": "a chime",
               "ask": "a question for you both"}
@@ -67,7 +68,8 @@ def _step(e: EventRow, cast: Cast) -> str:
 
 def _turn_end(e: EventRow, cast: Cast) -> str:
     how = ENDED_BY.get(e.data.get("ended_by"), f"(ended by {e.data.get('ended_by')})")
-    return f"  {cast.name(e.data)} talked for {float(e.data.get('seconds', 0)):.1f} s, {how}."
+    did = "talked for" if turn_spoke(e.data) else "was silent for"
+    return f"  {cast.name(e.data)} {did} {float(e.data.get('seconds', 0)):.1f} s, {how}."
 
 
 def _heard(e: EventRow, cast: Cast) -> str | None:

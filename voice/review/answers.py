@@ -1,27 +1,34 @@
-"""Spoken answers about the journal ("how many check-ins did we do this week"), one short sentence."""
+"""Spoken answers about the journal ("how many check-ins did we do this week"), one short sentence.
+
+Counts use the same rolling windows as ``rituals stats`` ("this week" is the last seven days), so the
+device and the stats never contradict each other; only sessions that count are counted.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import date, datetime, timezone
 
 from prompts import RitualLibrary
 from voice.journal import Journal
 from voice.matcher import Match
-from voice.review.stats import local_day, ritual_stats
+from voice.review.counting import counted_sessions
+from voice.review.stats import RitualStats, days_ago, local_day, local_today, ritual_stats, within
+from voice.review.streaks import streak
 
 INTENTS = frozenset({"ask_count", "ask_last", "ask_streak", "apart_today"})
+WINDOW_DAYS = {"today": 1, "week": 7, "month": 30}
 
 
 class JournalAnswers:
     """Answers the review intents from the journal; marks days apart."""
 
-    def __init__(self, journal: Journal, library: RitualLibrary, today: date | None = None) -> None:
+    def __init__(self, journal: Journal, library: RitualLibrary,
+                 today: Callable[[], date] = local_today) -> None:
+        """``today``: the couple's current date, asked at each question (the device runs past midnight)."""
         self.journal = journal
         self.library = library
-        self._today = today
-
-    def today(self) -> date:
-        return self._today or datetime.now().astimezone().date()
+        self.today = today
 
     def __call__(self, match: Match) -> str | None:
         if match.intent not in INTENTS:
@@ -33,23 +40,41 @@ class JournalAnswers:
             return system.get("apart_noted")
         ritual = self.library.rituals.get(match.slots.get("ritual", ""))
         if match.intent == "ask_streak":
-            stats = [s for s in ritual_stats(self.journal, self.library, today) if ritual is None or s.ritual == ritual.id]
-            best = max(stats, key=lambda s: s.streak.current, default=None)
-            if best is None or best.streak.current == 0:
-                return system.get("answer_streak_none")
-            unit = system.get(f"unit_{best.streak.unit}{'' if best.streak.current == 1 else 's'}")
-            return system.get("answer_streak", ritual=best.name, count=best.streak.current, unit=unit)
+            return self._streak(today, ritual.id if ritual else None)
         assert ritual is not None
-        done = [s for s in self.journal.sessions(ritual.id) if s.status == "completed"]
+        done = [local_day(s.started_at) for s in counted_sessions(self.journal, ritual.id)]
         if match.intent == "ask_count":
             period = match.slots.get("period", "week")
-            since = {"today": today, "week": today - timedelta(days=today.weekday()),
-                     "month": today.replace(day=1)}[period]
-            count = sum(1 for s in done if local_day(s.started_at) >= since)
-            return system.get("answer_count", count=count, ritual=ritual.name, period=system.get(f"period_{period}"))
+            count = sum(1 for day in done if within(day, today, WINDOW_DAYS[period]))
+            return system.get("answer_count_one" if count == 1 else "answer_count", count=count, ritual=ritual.name,
+                              period=system.get(f"period_{period}"))
         if not done:
             return system.get("answer_never", ritual=ritual.name)
-        days = (today - local_day(done[-1].started_at)).days
-        when = (system.get("when_today") if days == 0 else system.get("when_yesterday") if days == 1
-                else system.get("when_days_ago", count=days))
-        return system.get("answer_last", ritual=ritual.name, when=when)
+        return system.get("answer_last", ritual=ritual.name, when=days_ago(system, (today - max(done)).days))
+
+    def _streak(self, today: date, ritual_id: str | None) -> str:
+        """One ritual's streak when one is named; else the couple's (days in a row with any ritual),
+        then their best ritual's."""
+        system = self.library.system
+        stats = [s for s in ritual_stats(self.journal, self.library, today) if ritual_id in (None, s.ritual)]
+        best = max(stats, key=_streak_days, default=None)
+        if best is None or best.streak.current == 0:
+            return system.get("answer_streak_none")
+        best_unit = self._unit(best.streak.unit, best.streak.current)
+        together = 0
+        if ritual_id is None:
+            days = {local_day(s.started_at) for s in counted_sessions(self.journal)}
+            away = {date.fromisoformat(d) for d in self.journal.away_days()}
+            together = streak(days, away, today, "daily").current
+        if together == 0:  # one ritual asked about, or only a weekly ritual's streak is alive
+            return system.get("answer_streak", ritual=best.name, count=best.streak.current, unit=best_unit)
+        return system.get("answer_streak_together", count=together, unit=self._unit("day", together),
+                          ritual=best.name, best=f"{best.streak.current} {best_unit}")
+
+    def _unit(self, unit: str, count: int) -> str:
+        return self.library.system.get(f"unit_{unit}{'' if count == 1 else 's'}")
+
+
+def _streak_days(stats: RitualStats) -> int:
+    """A streak's length in days, so two weeks of a weekly ritual outrank three days of a daily one."""
+    return stats.streak.current * (7 if stats.streak.unit == "week" else 1)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html
 from collections import Counter, defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from prompts import RitualLibrary
-from voice.journal import Journal
-from voice.review.stats import local_day, ritual_stats
+from prompts import RitualLibrary, SystemPrompts
+from voice.journal import Journal, SessionRow
+from voice.review.counting import counted_sessions, silent_sessions, turn_spoke
+from voice.review.stats import RitualStats, days_ago, headline, local_day, plural, ritual_stats, streak_text
 
 PALETTE = ["#d9576b", "#e08e45", "#6a9f58", "#4f86c6", "#8e6cc1", "#c9a227", "#3aa6a0", "#b56576", "#7d8597",
            "#e76f51", "#2a9d8f", "#9c6644"]
@@ -35,7 +36,7 @@ def _heatmap(counts: Counter[date], away: set[date], today: date, weeks: int = 2
             n = counts.get(day, 0)
             color = ("#f6dde1", "#eba3ae", "#d9576b", "#a8334a")[min(n, 3)] if n else (
                 "#dfe7f1" if day in away else "#efe8e2")
-            title = f"{day.isoformat()}: {n} session{'s' if n != 1 else ''}" + (" (apart)" if day in away else "")
+            title = f"{day.isoformat()}: {plural(n, 'session')}" + (" (apart)" if day in away else "")
             parts.append(f'<rect x="{30 + w * (cell + gap)}" y="{d * (cell + gap)}" width="{cell}" height="{cell}" '
                          f'rx="3" fill="{color}"><title>{title}</title></rect>')
         if (start + timedelta(days=7 * w)).day <= 7:
@@ -65,55 +66,73 @@ def _weekly_bars(per_week: dict[date, Counter[str]], colors: dict[str, str], tod
     return f'<svg width="{40 + weeks * width}" height="{height + 24}" role="img" aria-label="sessions per week">{"".join(parts)}</svg>'
 
 
-def _turn_bars(turns: dict[str, list[float]], names: dict[str, str], colors: dict[str, str]) -> str:
+def _duration(seconds: float) -> str:
+    """A talk time people read at a glance: seconds under a minute, else minutes (never "0.0 min")."""
+    return f"{seconds:.0f} s" if seconds < 60 else f"{seconds / 60:.1f} min"
+
+
+def _turn_bars(turns: dict[int, list[float]], names: tuple[str, str]) -> str:
+    """Each partner's mean time per spoken turn (silent turns are nobody's talk)."""
     if not turns:
         return "<p class='sub'>No turns yet.</p>"
-    top = max(sum(v) / len(v) for v in turns.values())
+    means = {partner: sum(v) / len(v) for partner, v in turns.items()}
+    top = max(means.values())
     parts = []
-    for i, (ritual, values) in enumerate(sorted(turns.items())):
-        mean = sum(values) / len(values)
-        w = mean / top * 420
-        parts.append(f'<text x="0" y="{i * 26 + 15}">{html.escape(names[ritual])}</text>'
-                     f'<rect x="190" y="{i * 26}" width="{w:.1f}" height="18" rx="4" fill="{colors[ritual]}"/>'
-                     f'<text x="{196 + w:.1f}" y="{i * 26 + 14}">{mean / 60:.1f} min ({len(values)} turns)</text>')
-    return f'<svg width="760" height="{len(turns) * 26 + 4}" role="img" aria-label="turn durations">{"".join(parts)}</svg>'
+    for i, partner in enumerate(sorted(turns)):
+        w = means[partner] / top * 420 if top > 0 else 0.0
+        parts.append(f'<text x="0" y="{i * 26 + 15}">{html.escape(names[partner])}</text>'
+                     f'<rect x="190" y="{i * 26}" width="{w:.1f}" height="18" rx="4" fill="{PALETTE[partner]}"/>'
+                     f'<text x="{196 + w:.1f}" y="{i * 26 + 14}">{_duration(means[partner])} a turn '
+                     f'({plural(len(turns[partner]), "turn")})</text>')
+    return f'<svg width="760" height="{len(turns) * 26 + 4}" role="img" aria-label="talk time per partner">{"".join(parts)}</svg>'
 
 
-def render_report(journal: Journal, library: RitualLibrary, today: date | None = None) -> str:
-    today = today or datetime.now().astimezone().date()
+def _summary(sessions: list[SessionRow], counted: list[SessionRow], silent: set[int]) -> str:
+    """Every session, then what became of them: the header counts all, not only the finished ones."""
+    quiet = sum(1 for s in sessions if s.status == "completed" and s.id in silent)
+    kinds = [(len(counted), "done together"), (sum(1 for s in sessions if s.status == "stopped"), "stopped early"),
+             (sum(1 for s in sessions if s.status == "interrupted"), "interrupted"),
+             (quiet, "with nobody speaking")]
+    detail = ", ".join(f"{n} {what}" for n, what in kinds if n)
+    return plural(len(sessions), "session") + (f" ({detail})" if detail else "")
+
+
+def _card(st: RitualStats, system: SystemPrompts) -> str:
+    count, counts_what = headline(st)
+    lines = [streak_text(st), f"last done {days_ago(system, st.days_since_last or 0)}"]
+    return (f'<div class="card"><div class="t">{html.escape(st.name)}</div><div class="n">{count}</div>'
+            f'<div class="s">{html.escape(counts_what)}<br>{"<br>".join(html.escape(x) for x in lines if x)}'
+            '</div></div>')
+
+
+def render_report(journal: Journal, library: RitualLibrary, names: tuple[str, str], today: date) -> str:
+    """The page for ``today`` (the couple's local date); ``names``: the partners, first and second."""
     sessions = journal.sessions()
-    done = [s for s in sessions if s.status == "completed"]
+    silent = silent_sessions(journal)
+    done = counted_sessions(journal)
     colors = {rid: PALETTE[i % len(PALETTE)] for i, rid in enumerate(library.rituals)}
-    names = {rid: r.name for rid, r in library.rituals.items()}
+    ritual_names = {rid: r.name for rid, r in library.rituals.items()}
     counts = Counter(local_day(s.started_at) for s in done)
     per_week: dict[date, Counter[str]] = defaultdict(Counter)
     for s in done:
         day = local_day(s.started_at)
         per_week[day - timedelta(days=day.weekday())][s.ritual_id] += 1
-    turns: dict[str, list[float]] = defaultdict(list)
-    ritual_of = {s.id: s.ritual_id for s in sessions}
+    turns: dict[int, list[float]] = defaultdict(list)
     for e in journal.events(kind="turn_end"):
-        if e.session_id in ritual_of and ritual_of[e.session_id] in names:
-            turns[ritual_of[e.session_id]].append(float(e.data.get("seconds", 0)))
-    cards = []
-    for st in ritual_stats(journal, library, today):
-        if st.last_done is None:
-            continue
-        unit = st.streak.unit + ("s" if st.streak.current != 1 else "")
-        cards.append(f'<div class="card"><div class="t">{html.escape(st.name)}</div><div class="n">'
-                     f'{st.streak.current}</div><div class="s">{unit} in a row · best {st.streak.best}<br>'
-                     f'{st.this_month} this month · last {st.last_done}</div></div>')
-    legend = "".join(f'<span><i style="background:{colors[r]}"></i>{html.escape(names[r])}</span>'
+        if turn_spoke(e.data) and e.data.get("partner") in (0, 1):
+            turns[int(e.data["partner"])].append(float(e.data.get("seconds", 0)))
+    cards = [_card(st, library.system) for st in ritual_stats(journal, library, today) if st.last_done is not None]
+    legend = "".join(f'<span><i style="background:{colors[r]}"></i>{html.escape(ritual_names[r])}</span>'
                      for r in library.rituals if any(r in c for c in per_week.values()))
     first = min((local_day(s.started_at) for s in sessions), default=today)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Our rituals</title><style>{CSS}</style></head>
 <body>
 <h1>Our rituals</h1>
-<div class="sub">{len(done)} sessions together since {first.strftime("%d %B %Y")} · made {today.strftime("%d %B %Y")}</div>
+<div class="sub">{_summary(sessions, done, silent)} since {first.strftime("%d %B %Y")} · made {today.strftime("%d %B %Y")}</div>
 <h2>Streaks</h2><div class="cards">{"".join(cards) or "<p class='sub'>No completed sessions yet.</p>"}</div>
 <h2>Every day we showed up</h2>{_heatmap(counts, {date.fromisoformat(d) for d in journal.away_days()}, today)}
 <h2>Sessions per week</h2><div class="legend">{legend}</div>{_weekly_bars(per_week, colors, today)}
-<h2>How long each of us talked</h2>{_turn_bars(turns, names, colors)}
+<h2>How long each of us talked</h2>{_turn_bars(turns, names)}
 </body></html>
 """

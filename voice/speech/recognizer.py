@@ -7,11 +7,12 @@ used to *reject* (never to accept).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Protocol
 
 from intents import Context
+
+if TYPE_CHECKING:  # annotations only: the CLI reads the engine registry without loading numpy
+    import numpy as np
 
 
 @dataclass(frozen=True)
