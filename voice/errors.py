@@ -41,3 +41,8 @@ class UnknownRitualError(RitualsError):
 
 class AudioError(RitualsError):
     """A microphone, speaker, audio file or speech engine failed."""
+
+
+class OptionError(RitualsError):
+    """A command-line option has a value (or a combination) that cannot work; the message names the
+    option and what to give instead."""
