@@ -17,7 +17,7 @@ from voice.journal import Journal
 from voice.planner import JournalPlanner
 from voice.recorder import JournalRecorder
 from voice.review.answers import JournalAnswers
-from voice.runner import Clock, Output, Runner, Source
+from voice.runner import Clock, Output, Runner, Source, Trace
 from voice.skill import Skill
 
 JOURNAL_FILE = "journal.sqlite3"
@@ -77,7 +77,7 @@ class App:
         return Journal.open(self.data_dir / JOURNAL_FILE)
 
     def runner(self, source: Source, output: Output, clock: Clock,
-               trace: Callable[[float, str], None] | None = None) -> Runner:
+               trace: Trace | None = None) -> Runner:
         """The skill wired to this journal (planning, spoken answers, recording), between ``source``
         and ``output``: the one assembly every driver (typing, WAV, microphone, demo) uses."""
         journal = self.journal

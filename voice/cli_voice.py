@@ -13,10 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from voice.app import App
+from voice.cli_render import JsonReport, add_render_arguments, room_settings
 from voice.errors import AudioError
+from voice.happened import line
+from voice.runner import Trace
 from voice.speech.engines import CHOICES, make_recognizer
 
 if TYPE_CHECKING:
+    from voice.audio.room_settings import RoomSettings
     from voice.render import RenderRoom
     from voice.speech.tts import Voice
 
@@ -28,9 +32,12 @@ def make_voice(app: App) -> Voice:
     return CachedVoice(Pyttsx3Voice(settings.voice, settings.rate, settings.volume), app.data_dir / "tts-cache")
 
 
-def trace(stream, origin: float = 0.0):
+def trace(stream, origin: float = 0.0) -> Trace:
     """Prints (time since ``origin``, line): what the skill heard and said."""
-    def show(at: float, text: str) -> None:
+    def show(at: float, entry) -> None:
+        text = line(entry)
+        if text is None:
+            return
         minutes, seconds = divmod(max(0.0, at - origin), 60)
         print(f"[{int(minutes):02d}:{seconds:06.3f}] {text}", file=stream, flush=True)
     return show
@@ -47,12 +54,15 @@ def is_same_file(a: Path, b: Path) -> bool:
 
 
 def render(app: App, input_path: Path, output_path: Path, engine: str, model: Path | None,
-           voice: Voice | None = None) -> RenderRoom:
-    """Run the real loop over ``input_path``; write what the device said and played to ``output_path``."""
+           voice: Voice | None = None, echo_room: RoomSettings | None = None,
+           show: Trace | None = None) -> RenderRoom:
+    """Run the real loop over ``input_path``; write what the device said and played to ``output_path``.
+    ``echo_room``: the microphone also hears the device in such a room; ``show``: the trace (printed)."""
     if is_same_file(input_path, output_path):
         raise AudioError(f"--output {output_path} is the input recording itself and would overwrite it: "
                          "give another file, e.g. --output out.wav.")
     from voice.audio.convert import write_wav
+    from voice.audio.room import RoomMicrophone
     from voice.audio.sources import WavSource
     from voice.listen import Listener
     from voice.render import RenderRoom
@@ -64,20 +74,26 @@ def render(app: App, input_path: Path, output_path: Path, engine: str, model: Pa
     print(note, file=sys.stderr)
     app.journal.recover_interrupted()
     clock = VirtualClock(0.0)
-    room = RenderRoom(source.chunks(), Listener(recognizer), voice or make_voice(app), clock)
-    app.runner(room, room, clock, trace(sys.stdout)).run()
+    microphone = RoomMicrophone(echo_room) if echo_room is not None else None
+    room = RenderRoom(source.chunks(), Listener(recognizer), voice or make_voice(app), clock, room=microphone)
+    app.runner(room, room, clock, show or trace(sys.stdout)).run()
     write_wav(output_path, room.output(len(source.audio) / 16000))
     return room
 
 
 def cmd_listen(app: App, args: argparse.Namespace) -> int:
+    settings = room_settings(args)
     if args.input is None:
         from voice.live import run_live
         return run_live(app, args.engine, args.model, args.device)
     if args.output is None:
         raise AudioError("--input needs --output OUT.wav (where the device's side is written).")
-    render(app, args.input, args.output, args.engine, args.model)
-    print(f"Wrote {args.output}.")
+    report = JsonReport(app.journal) if args.json else None
+    room = render(app, args.input, args.output, args.engine, args.model, echo_room=settings,
+                  show=report.happened if report else None)
+    if report is not None:
+        report.print(room, settings)
+    print(f"Wrote {args.output}.", file=sys.stderr if report else sys.stdout)  # --json: stdout is the JSON
     return 0
 
 
@@ -88,6 +104,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--engine", choices=CHOICES, default=None)
     p.add_argument("--model", type=Path, help="a Vosk model folder")
     p.add_argument("--device", help="microphone/speaker name or index (default: the system's)")
+    add_render_arguments(p)
     p.set_defaults(func=lambda app, args: cmd_listen(app, _engine(app, args)))
 
 

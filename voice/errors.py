@@ -79,3 +79,8 @@ def describe_bug(exc: BaseException, data_dir: Path) -> str:
         where = "the details could not be saved"
     return (f"something went wrong inside rituals ({type(exc).__name__}); nothing saved was lost, {where}. "
             "Please report it.")
+
+
+class OptionError(RitualsError):
+    """A command-line option has a value (or a combination) that cannot work; the message names the
+    option and what to give instead."""

@@ -87,7 +87,7 @@ class Listener:
                     continue
                 out.append((event.at, Utterance(hypothesis.text, hypothesis.alternatives, event.speech_end,
                                                 {**hypothesis.detail, "rejected": hypothesis.rejected,
-                                                 "engine": self.recognizer.name})))
+                                                 "engine": self.recognizer.name}, speech_start=self._started)))
         if self.endpointer.in_speech and end_time - self._last_activity >= self.activity_interval:
             self._last_activity = end_time
             out.append((end_time, VoiceActivity()))

@@ -15,6 +15,8 @@ import numpy as np
 
 from voice.audio import RATE
 from voice.audio.chimes import chime
+from voice.audio.endpoint import level_db
+from voice.audio.room import RoomMicrophone
 from voice.events import Action, Chime, Listen, Say, StopOutput
 from voice.listen import Listener
 from voice.runner import NoDisplay, EndOfInput, InputItem, Wake
@@ -27,9 +29,13 @@ class RenderRoom(NoDisplay):
 
     def __init__(self, chunks: Iterator[np.ndarray], listener: Listener, voice: Voice, clock: VirtualClock,
                  limit_seconds: float = 6 * 3600,
-                 on_action: Callable[[Action, float], None] | None = None) -> None:
-        """``on_action``: told of every action (the demo's couple reacts to the device through it)."""
+                 on_action: Callable[[Action, float], None] | None = None,
+                 room: RoomMicrophone | None = None) -> None:
+        """``on_action``: told of every action (the demo's couple reacts to the device through it).
+        ``room``: the input is a person in a room where the microphone also hears the device (its
+        echo, then the echo canceller); without it the input is what the microphone hears, as is."""
         self._chunks = chunks
+        self.room = room
         self.on_action = on_action
         self.listener = listener
         self.voice = voice
@@ -125,8 +131,15 @@ class RenderRoom(NoDisplay):
             # Speech running into the end of the file still ends: a trailing silence of zeros.
             self._pending.extend(self.listener.feed(np.zeros(RATE, dtype=np.int16), self._consumed / RATE + 1.0))
             return
+        playing = None
+        if self.room is not None:
+            # What the speaker plays over this chunk's samples, as placed so far: every output is
+            # placed at the moment it is decided, never before the input already read.
+            played = self._timeline[self._consumed:self._consumed + len(chunk)]
+            played = np.concatenate([played, np.zeros(len(chunk) - len(played), dtype=np.int16)])
+            chunk, playing = self.room.hear(chunk, played), level_db(played)
         self._consumed += len(chunk)
-        self._pending.extend(self.listener.feed(chunk, self._consumed / RATE))
+        self._pending.extend(self.listener.feed(chunk, self._consumed / RATE, playing))
 
     def _advance(self, to: float) -> None:
         if to > self.limit:

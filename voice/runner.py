@@ -15,7 +15,7 @@ from typing import Protocol
 from intents import Catalogue
 from voice.events import (Action, Activity, Chime, EndSession, Heard, Listen, ListenContext, Log, OutputDone, Say,
                           SessionStatus, Tick)
-from voice.matcher import MatchSettings, recognize
+from voice.matcher import Match, MatchSettings, recognize
 from voice.recorder import JournalRecorder
 from voice.skill import Skill
 
@@ -38,6 +38,8 @@ class Utterance:
     """When the speech itself ended (before the trailing silence), for latency measurements."""
     detail: dict[str, object] = field(default_factory=dict)
     """The recogniser's evidence, for evaluation."""
+    speech_start: float | None = None
+    """When the speech began (its first speech frame), where the listener knows it."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,29 @@ class Wake:
 
 
 InputItem = Utterance | VoiceActivity | EndOfInput | Wake
+
+
+@dataclass(frozen=True)
+class Understood:
+    """For a trace: the runner took in ``utterance`` and understood it as ``match`` (``None``: not a
+    command) in ``context``."""
+
+    utterance: Utterance
+    match: Match | None
+    context: ListenContext
+
+
+@dataclass(frozen=True)
+class Acted:
+    """For a trace: the runner handed ``action`` to the output and the journal."""
+
+    action: Action
+
+
+Traced = Understood | Acted
+Trace = Callable[[float, Traced], None]
+"""Told (time, what happened) of everything heard and done: one stream that the printed trace and
+``rituals listen --json`` are both made from."""
 
 
 class Source(Protocol):
@@ -96,8 +121,8 @@ class Runner:
 
     def __init__(self, skill: Skill, catalogue: Catalogue, source: Source, output: Output, clock: Clock,
                  recorder: JournalRecorder, match_settings: MatchSettings | None = None,
-                 trace: Callable[[float, str], None] | None = None) -> None:
-        """``trace``: told (time, line) of everything heard and said, for people watching."""
+                 trace: Trace | None = None) -> None:
+        """``trace``: told of everything heard and done, for people (and programs) watching."""
         self.skill = skill
         self.catalogue = catalogue
         self.source = source
@@ -166,8 +191,7 @@ class Runner:
                                    "score": match.score if match else None, "text": item.text}
         self.recorder.record(Log(now, "heard", data))
         if self.trace is not None:
-            understood = f"{match.intent} {' '.join(match.slots.values())}".strip() if match else "nothing"
-            self.trace(now, f"heard: {item.text or '(not a command)'!s} -> {understood}")
+            self.trace(now, Understood(item, match, self.context))
         self._perform(self.skill.handle(Heard(now, match, item.text)), now)
 
     def _perform(self, actions: list[Action], now: float) -> None:
@@ -178,8 +202,8 @@ class Runner:
                     self.context = action.context
                 self.output.perform(action, now)
                 self.recorder.record(action)
-                if self.trace is not None and isinstance(action, (Say, Chime)):
-                    self.trace(now, f"device: {action.text}" if isinstance(action, Say) else f"device: ~ {action.name} chime ~")
+                if self.trace is not None:
+                    self.trace(now, Acted(action))
                 if isinstance(action, EndSession):
                     self.sessions_ended += 1
             done = self.output.completed()

@@ -71,6 +71,13 @@ class EndpointSettings:
     cancellation; residual echo measured -45 to -60 dBFS, a spoken "stop" -19 to -28."""
     echo_margin_db: float = 25.0
     """...and no more than this much quieter than what the device plays."""
+    echo_hold: float = 0.3
+    """Seconds after the device last played louder than ``playing_db`` that its echo still counts as
+    playing: the echo arrives later than the reference (the room's delay) and rings on (its
+    reverberation), and the canceller's 200 ms filter leaves a residue of that tail. Without the
+    hold, the residue in a pause between two words of a prompt started an utterance over the
+    digital silence's floor in the simulated room (a self-heard "done"), and one started just
+    before a "stop" swallowed it."""
 
 
 @dataclass(frozen=True)
@@ -136,6 +143,9 @@ class Endpointer:
         self._last_speech = 0.0
         self._pending = np.zeros(0, dtype=np.int16)
         self._playing_db: float | None = None
+        self._echo_db = -90.0
+        """Level of the device's last loud chunk, held for ``echo_hold`` after it."""
+        self._echo_until = float("-inf")
 
     @property
     def in_speech(self) -> bool:
@@ -148,6 +158,10 @@ class Endpointer:
     def feed(self, chunk: np.ndarray, end_time: float, playing_db: float | None = None) -> list[EndpointEvent]:
         """``chunk`` of any length ending at ``end_time`` seconds; ``playing_db``: the level (dBFS) of
         what the device played meanwhile, when it plays through the same room."""
+        if playing_db is not None and playing_db > self.settings.playing_db:
+            self._echo_db, self._echo_until = playing_db, end_time + self.settings.echo_hold
+        elif playing_db is not None and end_time <= self._echo_until:
+            playing_db = self._echo_db               # the room still rings with it
         self._playing_db = playing_db
         data = np.concatenate([self._pending, chunk]) if self._pending.size else chunk
         whole = len(data) // FRAME * FRAME

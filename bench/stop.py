@@ -1,0 +1,152 @@
+"""Stop means stop, measured offline: ``python bench/stop.py [--sessions 50] [--quiet 24] [--engine ...]``.
+
+Every session is a real ``rituals listen --input IN.wav --output OUT.wav --room --json`` (a fresh
+seeded room each time) with flite's test voices (slt, rms, awb). "stop" is said at a random (seeded)
+moment inside one of the bedtime check-in's first three prompts, inside the six-second kiss's chime,
+or inside its timer, spread evenly over the sessions. Reported: stop heard (the session ended
+``stopped``), and the reaction from the end of "stop" to the device's silence in OUT.wav: the moment
+what was playing is cut off (over the silent timer, the moment the stop was decided). Then sessions in which nobody speaks after the request: any command the
+device hears then is its own voice taken for one (a self-trigger). Prints markdown tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from speech import say, silence, timeline, write  # noqa: E402  (the tests' synthesised speech)
+from voice.audio import RATE  # noqa: E402
+from voice.audio.measure import sound_spans  # noqa: E402
+
+VOICES = ("slt", "rms", "awb")
+REQUESTS = {"bedtime_check_in": "let's check in", "six_second_kiss": "let's do the six second kiss"}
+QUIET_SECONDS = {"bedtime_check_in": 150.0, "six_second_kiss": 25.0}
+"""Silence after the request in the self-trigger sessions: longer than the session runs unattended."""
+
+
+@dataclass(frozen=True)
+class Trial:
+    scenario: str          # prompt, chime, timer or quiet
+    voice: str
+    seed: int
+    stop_at: float | None  # where "stop" starts in IN.wav (None: nobody speaks after the request)
+
+
+def run(work: Path, name: str, audio: np.ndarray, engine: str, seed: int, cache: Path | None) -> dict:
+    data = work / name
+    if cache is not None:  # the device's voice, rendered once: identical prompts in every session
+        shutil.copytree(cache, data / "tts-cache")
+    inp = write(work / f"{name}.wav", audio)
+    result = subprocess.run([sys.executable, "-m", "voice", "--data-dir", str(data), "listen", "--input", str(inp),
+                             "--output", str(work / f"{name}.out.wav"), "--engine", engine, "--room", "--seed",
+                             str(seed), "--json"], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    if result.returncode != 0:
+        raise RuntimeError(f"{name}: {result.stderr.strip()}")
+    return json.loads(result.stdout)
+
+
+def request(ritual: str, voice: str) -> np.ndarray:
+    return np.concatenate([silence(0.5), say(REQUESTS[ritual], voice)])
+
+
+def windows(dry: dict) -> dict[str, list[tuple[float, float]]]:
+    """Where the device prompts, chimes and times in a session nobody interrupts."""
+    played = [a for a in dry["actions"] if a["kind"] in ("say", "chime") and a["start"] is not None]
+    timers = [a["at"] for a in dry["actions"] if a["kind"] == "log" and a["log_kind"] in ("timer_start", "timer_end")]
+    return {"prompt": [(a["start"], a["end"]) for a in played if a["kind"] == "say"][:3],
+            "chime": [(a["start"], a["end"]) for a in played if a["kind"] == "chime"],
+            "timer": [(timers[0], timers[1])] if len(timers) >= 2 else []}
+
+
+def measure(trial: Trial, happened: dict, stop_tail: float) -> dict:
+    heard = bool(happened["sessions"]) and happened["sessions"][-1]["status"] == "stopped"
+    out = {"scenario": trial.scenario, "heard": heard, "reaction": None, "self": 0}
+    if trial.stop_at is None:
+        first = happened["heard"][0]["at"] if happened["heard"] else 0.0
+        # (the turn's nudges over silence are the skill's own "reply" lines, not self-triggers)
+        out["self"] = sum(1 for h in happened["heard"] if h["at"] > first and h["intent"])
+        return out
+    stop_end = trial.stop_at + stop_tail
+    # The device goes quiet where the StopOutput cuts what plays (the goodbye follows at once).
+    cuts = [a["at"] for a in happened["actions"] if a["kind"] == "stop_output" and a["at"] >= trial.stop_at]
+    if heard and cuts:
+        out["reaction"] = cuts[0] - stop_end
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=48, help="sessions with a stop (split over the scenarios)")
+    parser.add_argument("--quiet", type=int, default=24, help="sessions with nobody speaking after the request")
+    parser.add_argument("--engine", action="append", help="engines (default: fused and pocketsphinx)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    rng = np.random.default_rng(args.seed)
+    stop = {v: say("stop", v) for v in VOICES}
+    tail = {v: sound_spans(stop[v])[-1][1] for v in VOICES}   # where the word ends inside its clip
+    rows = []
+    for engine in args.engine or ["fused", "pocketsphinx"]:
+        began = time.perf_counter()
+        with tempfile.TemporaryDirectory() as tmp:
+            work = Path(tmp)
+            dry, caches = {}, {}
+            for ritual in REQUESTS:          # the undisturbed timelines (and the voice's cache) first
+                for voice in VOICES:
+                    audio = np.concatenate([request(ritual, voice), silence(QUIET_SECONDS[ritual])])
+                    dry[ritual, voice] = run(work, f"dry-{ritual}-{voice}", audio, engine, 0, None)
+                    caches[ritual, voice] = work / f"dry-{ritual}-{voice}" / "tts-cache"
+            trials, jobs = [], []
+            scenarios = ("prompt", "chime", "timer")
+            for i in range(args.sessions):
+                scenario, voice = scenarios[i % 3], VOICES[(i // 3) % 3]
+                ritual = "bedtime_check_in" if scenario == "prompt" else "six_second_kiss"
+                spans = windows(dry[ritual, voice])[scenario]
+                start, end = spans[int(rng.integers(len(spans)))]
+                at = float(rng.uniform(start, max(start, end - len(stop[voice]) / RATE)))
+                trial = Trial(scenario, voice, 100 + i, at)
+                audio = timeline((0.0, request(ritual, voice)), (at, stop[voice]), length=at + 8.0)
+                trials.append(trial)
+                jobs.append((f"stop-{i}", audio, trial.seed, caches[ritual, voice]))
+            for i in range(args.quiet):
+                ritual, voice = list(REQUESTS)[i % 2], VOICES[(i // 2) % 3]
+                trials.append(Trial("quiet", voice, 1000 + i, None))
+                audio = np.concatenate([request(ritual, voice), silence(QUIET_SECONDS[ritual])])
+                jobs.append((f"quiet-{i}", audio, 1000 + i, caches[ritual, voice]))
+            with ThreadPoolExecutor(args.jobs) as pool:
+                done = list(pool.map(lambda j: run(work, j[0], j[1], engine, j[2], j[3]), jobs))
+        results = [measure(t, h, tail[t.voice]) for t, h in zip(trials, done)]
+        rows.append((engine, results, time.perf_counter() - began))
+    print("| engine | stop said inside | heard | reaction p50 | reaction p95 |")
+    print("|---|---|---|---|---|")
+    for engine, results, _ in rows:
+        for scenario in ("prompt", "chime", "timer"):
+            mine = [r for r in results if r["scenario"] == scenario]
+            reactions = [r["reaction"] for r in mine if r["reaction"] is not None]
+            p50, p95 = (f"{np.percentile(reactions, q) * 1000:.0f} ms" if reactions else "-" for q in (50, 95))
+            print(f"| {engine} | {scenario} | {sum(r['heard'] for r in mine)} of {len(mine)} | {p50} | {p95} |")
+    print()
+    print("| engine | sessions, nobody speaking after the request | self-triggers | run time |")
+    print("|---|---|---|---|")
+    for engine, results, seconds in rows:
+        quiet = [r for r in results if r["scenario"] == "quiet"]
+        print(f"| {engine} | {len(quiet)} | {sum(r['self'] for r in quiet)} | {seconds:.0f} s |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
