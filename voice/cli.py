@@ -110,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         app.config  # a broken config is reported by every command, not only by those that use it
         return int(args.func(app, args))
     except RitualsError as exc:
-        print(f"rituals: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines():  # one line per problem (an import names each bad record)
+            print(f"rituals: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("\nrituals: stopped.", file=sys.stderr)

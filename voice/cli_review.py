@@ -107,7 +107,7 @@ def cmd_export(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_import(app: App, args: argparse.Namespace) -> int:
-    added, skipped = exchange.import_file(app.journal, args.file)
+    added, skipped = exchange.import_file(app.journal, args.file, app.library.rituals)
     print(f"Imported {added} session(s); {skipped} were already here.")
     return 0
 

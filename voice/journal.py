@@ -14,94 +14,13 @@ import socket
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from voice.errors import JournalError
-
-MIGRATIONS: tuple[str, ...] = (
-    # 1: sessions and their events
-    """
-    CREATE TABLE sessions (
-        id INTEGER PRIMARY KEY,
-        ritual_id TEXT NOT NULL,
-        started_at TEXT NOT NULL,
-        ended_at TEXT,
-        status TEXT NOT NULL CHECK (status IN ('open', 'completed', 'stopped', 'interrupted')),
-        first_partner INTEGER NOT NULL CHECK (first_partner IN (0, 1)),
-        first_name TEXT NOT NULL DEFAULT '',
-        pid INTEGER,
-        host TEXT
-    );
-    CREATE INDEX sessions_ritual ON sessions (ritual_id, started_at);
-    CREATE TABLE events (
-        id INTEGER PRIMARY KEY,
-        session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
-        at TEXT NOT NULL,
-        offset_s REAL NOT NULL,
-        kind TEXT NOT NULL,
-        data TEXT NOT NULL DEFAULT '{}'
-    );
-    CREATE INDEX events_session ON events (session_id, id);
-    """,
-    # 2: days the couple was apart (they never break a streak)
-    """
-    CREATE TABLE away_days (
-        day TEXT PRIMARY KEY,
-        noted_at TEXT NOT NULL
-    );
-    """,
-)
-
-STATUSES = ("completed", "stopped", "interrupted")
-
-
-def iso(moment: datetime) -> str:
-    """UTC ISO 8601 with milliseconds, the journal's one time format."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
-
-
-def parse_iso(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-@dataclass(frozen=True)
-class SessionRow:
-    """One ritual session as journaled."""
-
-    id: int
-    ritual_id: str
-    started_at: datetime
-    ended_at: datetime | None
-    status: str
-    """``open`` while running, then ``completed``, ``stopped`` or ``interrupted``."""
-    first_partner: int
-    first_name: str
-
-    @property
-    def duration(self) -> float | None:
-        """Seconds from start to end, when it ended."""
-        return (self.ended_at - self.started_at).total_seconds() if self.ended_at else None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "ritual": self.ritual_id, "started_at": iso(self.started_at),
-                "ended_at": iso(self.ended_at) if self.ended_at else None, "status": self.status,
-                "first_partner": self.first_partner, "first_name": self.first_name,
-                "duration_s": None if self.duration is None else round(self.duration, 3)}
-
-
-@dataclass(frozen=True)
-class EventRow:
-    """One timestamped event of a session."""
-
-    id: int
-    session_id: int
-    at: datetime
-    offset_s: float
-    kind: str
-    data: dict[str, Any]
+from voice.journal_schema import (MIGRATIONS, STATUSES, EventRow, NewSession, SessionRow, iso,  # noqa: F401
+                                  migration_statements, parse_iso)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -192,9 +111,8 @@ class Journal:
                                f"(schema {version}): upgrade this one.")
         for number in range(version, len(MIGRATIONS)):
             with self._write() as db:
-                for statement in MIGRATIONS[number].split(";"):
-                    if statement.strip():
-                        db.execute(statement)
+                for statement in migration_statements(number):
+                    db.execute(statement)
                 db.execute(f"PRAGMA user_version = {number + 1}")
 
     @property
@@ -257,7 +175,7 @@ class Journal:
         if where:
             sql += " WHERE " + " AND ".join(where)
         rows = self._read(sql + " ORDER BY started_at, id", tuple(args))
-        return [SessionRow(r[0], r[1], parse_iso(r[2]), parse_iso(r[3]) if r[3] else None, r[4], r[5], r[6])
+        return [SessionRow(r[1], parse_iso(r[2]), parse_iso(r[3]) if r[3] else None, r[4], r[5], r[6], id=r[0])
                 for r in rows]
 
     def session(self, session_id: int) -> SessionRow | None:
@@ -276,7 +194,7 @@ class Journal:
         if where:
             sql += " WHERE " + " AND ".join(where)
         rows = self._read(sql + " ORDER BY e.id", tuple(args))
-        return [EventRow(r[0], r[1], parse_iso(r[2]), r[3], r[4], json.loads(r[5])) for r in rows]
+        return [EventRow(parse_iso(r[2]), r[3], r[4], json.loads(r[5]), id=r[0], session_id=r[1]) for r in rows]
 
     # ---- days apart, forgetting, importing ---------------------------------------------------------
 
@@ -301,31 +219,28 @@ class Journal:
             raise self._translate(exc) from exc
         return count
 
-    def import_sessions(self, sessions: list[dict[str, Any]], away: list[str], noted_at: datetime) -> tuple[int, int]:
-        """Add exported sessions (with their events) not already here, all or nothing.
+    def import_sessions(self, sessions: list[NewSession], away: list[str], noted_at: datetime) -> tuple[int, int]:
+        """Add checked sessions (with their events) not already here, all or nothing.
 
-        A session is already here when one of the same ritual started at the same moment exists.
+        A session is already here when one of the same ritual started at the same moment exists
+        (compared as moments, so a time written another way is still the same session).
         Returns (added, skipped).
         """
-        existing = {(r[0], r[1]) for r in self._read("SELECT ritual_id, started_at FROM sessions")}
-        added = skipped = 0
+        existing = {(r[0], parse_iso(r[1])) for r in self._read("SELECT ritual_id, started_at FROM sessions")}
+        fresh = [s for s in sessions if (s.ritual_id, s.started_at) not in existing]
         with self._write() as db:
-            for s in sessions:
-                if (s["ritual"], s["started_at"]) in existing:
-                    skipped += 1
-                    continue
+            for s in fresh:
                 cursor = db.execute(
                     "INSERT INTO sessions (ritual_id, started_at, ended_at, status, first_partner, first_name) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
-                    (s["ritual"], s["started_at"], s["ended_at"], s["status"], s["first_partner"], s["first_name"]))
+                    (s.ritual_id, iso(s.started_at), iso(s.ended_at) if s.ended_at else None, s.status,
+                     s.first_partner, s.first_name))
                 db.executemany("INSERT INTO events (session_id, at, offset_s, kind, data) VALUES (?, ?, ?, ?, ?)",
-                               [(cursor.lastrowid, e["at"], e["offset_s"], e["kind"], json.dumps(e["data"], sort_keys=True))
-                                for e in s["events"]])
-                existing.add((s["ritual"], s["started_at"]))
-                added += 1
+                               [(cursor.lastrowid, iso(e.at), e.offset_s, e.kind, json.dumps(e.data, sort_keys=True))
+                                for e in s.events])
             db.executemany("INSERT OR IGNORE INTO away_days (day, noted_at) VALUES (?, ?)",
                            [(day, iso(noted_at)) for day in away])
-        return added, skipped
+        return len(fresh), len(sessions) - len(fresh)
 
     def last_first_partner(self, ritual_id: str) -> int | None:
         rows = self._read("SELECT first_partner FROM sessions WHERE ritual_id = ? "
