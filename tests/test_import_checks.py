@@ -125,3 +125,12 @@ def test_sessions_already_here_are_not_added_again_however_their_times_are_writt
     assert again.stdout.startswith("Imported 0 session(s); 3 were already here"), again.stderr
     assert len(json.loads(rituals(target, "history", "--json").stdout)) == 3
 
+
+def test_an_import_is_backed_up_first(export, tmp_path):
+    first, target = _import(tmp_path, export)
+    assert first.returncode == 0, first.stderr
+    export["sessions"][0]["started_at"] = "2026-11-10T21:00:00.000+00:00"
+    export["sessions"][0]["ended_at"] = "2026-11-10T21:05:00.000+00:00"
+    assert _import(tmp_path, export)[0].stdout.startswith("Imported 1 session(s)")
+    [*_, before_second] = sorted((target / "backups").glob("*-import.sqlite3"))
+    assert Journal.open(before_second).sessions().__len__() == 3      # the journal as it was before it

@@ -59,9 +59,13 @@ class App:
     def data_dir(self) -> Path:
         return data_dir(self.config, self.data_dir_override)
 
+    @property
+    def journal_path(self) -> Path:
+        return self.data_dir / JOURNAL_FILE
+
     @cached_property
     def journal(self) -> Journal:
-        return Journal.open(self.data_dir / JOURNAL_FILE)
+        return Journal.open(self.journal_path)
 
     def runner(self, source: Source, output: Output, clock: Clock,
                trace: Callable[[float, str], None] | None = None) -> Runner:

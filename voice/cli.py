@@ -87,9 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--context", choices=("idle", "turn"), default="idle")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_understand)
+    from voice.cli_journal import add_commands as add_journal
     from voice.cli_models import add_commands as add_models
     from voice.cli_review import add_commands as add_review
     add_review(sub)
+    add_journal(sub)
     from voice.cli_voice import add_calibrate, add_commands, add_demo, add_eval
     add_commands(sub)
     add_demo(sub)

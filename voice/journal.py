@@ -3,7 +3,11 @@
 WAL mode, one transaction per write and ``synchronous=FULL``, so a killed process loses nothing it
 had written. The schema is versioned with ``PRAGMA user_version`` and migrated forward in order.
 Times are stored as ISO 8601 UTC text with milliseconds; events also keep their offset in seconds
-from the session's start on the driver's clock (exact for timers).
+from the session's start on the driver's clock (exact for timers). After each session, and before
+migrations and imports, a rotating backup is made (``voice.journal_backup``).
+
+Beside this module: ``journal_schema`` (migrations, rows), ``journal_open`` (a sound connection or a
+one-line reason), ``journal_health`` (the integrity check), ``journal_files`` (the files on disk).
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from voice.errors import JournalError
+from voice.journal_backup import Backups
+from voice.journal_open import connect_for_writing, translate
 from voice.journal_schema import (MIGRATIONS, STATUSES, EventRow, NewSession, SessionRow, iso,  # noqa: F401
                                   migration_statements, parse_iso)
 
@@ -36,53 +42,32 @@ def _pid_alive(pid: int) -> bool:
 class Journal:
     """The couple's journal; open with ``Journal.open(path)``, close with ``close()``."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path, backups: Backups | None = None) -> None:
         self._db = connection
         self.path = path
+        self.backups = backups
+        """Where copies go after each session and before migrations and imports; ``None``: nowhere."""
 
     @classmethod
     def open(cls, path: Path) -> Journal:
-        """Open (creating it, owner-only) and migrate; damaged or locked files raise ``JournalError``."""
+        """Open (creating it, owner-only), check and migrate, for a command that writes.
+
+        A locked file or a damaged one raise a one-line ``JournalError``; a damaged file is first
+        moved aside, never deleted.
+        """
+        journal = cls(connect_for_writing(path), path, Backups(path))
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if not path.exists():
-                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-            db = sqlite3.connect(path, timeout=3.0, isolation_level=None, check_same_thread=False)
-        except OSError as exc:
-            raise JournalError(f"Cannot create the journal at {path} ({exc.strerror}): "
-                               "choose a writable --data-dir.") from exc
-        except sqlite3.Error as exc:
-            raise JournalError(f"Cannot open the journal at {path} ({exc}): check the file's permissions.") from exc
-        journal = cls(db, path)
-        try:
-            db.execute("PRAGMA foreign_keys = ON")
-            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if mode != "wal":
-                raise JournalError(f"The journal at {path} cannot use WAL mode ({mode}): put the data "
-                                   "directory on a local disk.")
-            db.execute("PRAGMA synchronous = FULL")
-            db.execute("PRAGMA secure_delete = ON")  # forgotten sessions are overwritten, not just unlinked
             journal._migrate()
-        except sqlite3.DatabaseError as exc:
-            db.close()
-            raise journal._translate(exc) from exc
+        except BaseException:
+            journal.close()
+            raise
         return journal
 
     def close(self) -> None:
         self._db.close()
 
     def _translate(self, exc: sqlite3.Error) -> JournalError:
-        text = str(exc)
-        if "locked" in text or "busy" in text:
-            return JournalError(f"The journal at {self.path} is in use by another program: close the other "
-                                "'rituals' and try again.")
-        if "not a database" in text or "malformed" in text or "corrupt" in text:
-            return JournalError(f"The journal at {self.path} is damaged: move it aside (it is kept as it is) "
-                                "and start again, or restore a backup with 'rituals import'.")
-        if "readonly" in text:
-            return JournalError(f"The journal at {self.path} is read-only: fix its permissions or choose "
-                                "another --data-dir.")
-        return JournalError(f"The journal at {self.path} failed ({text}).")
+        return translate(self.path, exc)
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -109,11 +94,18 @@ class Journal:
         if version > len(MIGRATIONS):
             raise JournalError(f"The journal at {self.path} was written by a newer spoken-rituals "
                                f"(schema {version}): upgrade this one.")
+        if 0 < version < len(MIGRATIONS):
+            self.backup("migration")  # the journal as it was, should the new schema ever disappoint
         for number in range(version, len(MIGRATIONS)):
             with self._write() as db:
                 for statement in migration_statements(number):
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version = {number + 1}")
+
+    def backup(self, reason: str) -> None:
+        """A rotating backup of what is committed now (when this journal has a place for them)."""
+        if self.backups is not None:
+            self.backups.make(self._db, reason)
 
     @property
     def schema_version(self) -> int:
@@ -140,6 +132,7 @@ class Journal:
         with self._write() as db:
             db.execute("UPDATE sessions SET status = ?, ended_at = ? WHERE id = ? AND status = 'open'",
                        (status, iso(ended_at), session_id))
+        self.backup("session")
 
     def recover_interrupted(self) -> list[int]:
         """Mark sessions left open by a crashed process as ``interrupted``; returns their ids.
@@ -208,7 +201,10 @@ class Journal:
                            [(day, iso(noted_at)) for day in days])
 
     def forget(self, session_ids: list[int]) -> int:
-        """Delete these sessions and their events, then compact so nothing of them stays on disk."""
+        """Delete these sessions and their events, then compact so nothing of them stays on disk.
+
+        The backups all hold them too, so they are replaced by one backup of the journal without them.
+        """
         with self._write() as db:
             db.executemany("DELETE FROM events WHERE session_id = ?", [(i,) for i in session_ids])
             count = sum(db.execute("DELETE FROM sessions WHERE id = ?", (i,)).rowcount for i in session_ids)
@@ -217,10 +213,12 @@ class Journal:
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error as exc:
             raise self._translate(exc) from exc
+        if self.backups is not None:
+            self.backups.start_over(self._db)
         return count
 
     def import_sessions(self, sessions: list[NewSession], away: list[str], noted_at: datetime) -> tuple[int, int]:
-        """Add checked sessions (with their events) not already here, all or nothing.
+        """Add checked sessions (with their events) not already here, all or nothing, after a backup.
 
         A session is already here when one of the same ritual started at the same moment exists
         (compared as moments, so a time written another way is still the same session).
@@ -228,6 +226,7 @@ class Journal:
         """
         existing = {(r[0], parse_iso(r[1])) for r in self._read("SELECT ritual_id, started_at FROM sessions")}
         fresh = [s for s in sessions if (s.ritual_id, s.started_at) not in existing]
+        self.backup("import")
         with self._write() as db:
             for s in fresh:
                 cursor = db.execute(

@@ -2,7 +2,7 @@
 
 Both formats hold every session, every event and the days apart, and both import back. An import
 is checked completely before anything is written (``validate``: every bad record is reported), and
-then written in one transaction: a damaged file changes nothing.
+then written in one transaction, after a backup: a damaged file changes nothing.
 """
 
 from __future__ import annotations
