@@ -30,6 +30,8 @@ class App:
     data_dir_override: Path | None = None
     prompts_dir: Path | None = None
     """A directory with ``rituals/`` and ``system.yaml`` instead of the shipped ones."""
+    reading: bool = False
+    """The command only reads the journal: it opens read-only where the data directory is."""
 
     @cached_property
     def config(self) -> Config:
@@ -65,7 +67,7 @@ class App:
 
     @cached_property
     def journal(self) -> Journal:
-        return Journal.open(self.journal_path)
+        return Journal.open_for_reading(self.journal_path) if self.reading else Journal.open(self.journal_path)
 
     def runner(self, source: Source, output: Output, clock: Clock,
                trace: Callable[[float, str], None] | None = None) -> Runner:

@@ -100,14 +100,16 @@ def build_parser() -> argparse.ArgumentParser:
     add_models(sub)
 
     p = sub.add_parser("doctor", help="check microphone, speaker, speech engines, models and data")
-    p.set_defaults(func=lambda app, args: __import__("voice.doctor", fromlist=["run_doctor"]).run_doctor(app))
+    p.set_defaults(func=lambda app, args: __import__("voice.doctor", fromlist=["run_doctor"]).run_doctor(app),
+                   reads_only=True)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     prompts_dir = os.environ.get("RITUALS_PROMPTS_DIR")
-    app = App(args.config, args.data_dir, Path(prompts_dir) if prompts_dir else None)
+    app = App(args.config, args.data_dir, Path(prompts_dir) if prompts_dir else None,
+              reading=getattr(args, "reads_only", False))
     try:
         app.config  # a broken config is reported by every command, not only by those that use it
         return int(args.func(app, args))

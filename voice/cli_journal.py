@@ -8,6 +8,7 @@ import sqlite3
 
 from voice.app import App
 from voice.journal_backup import Backups, restore
+from voice.journal_files import require_writable
 from voice.journal_health import examine_file
 from voice.journal_open import translate
 from voice.journal_schema import MIGRATIONS
@@ -37,6 +38,7 @@ def cmd_check(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_restore(app: App, args: argparse.Namespace) -> int:
+    require_writable(app.data_dir)
     done = restore(app.journal_path, args.backup)
     kept = f"; the journal it replaced is kept as {done.kept_as.name}" if done.kept_as else ""
     print(f"Restored {done.backup.name} ({done.sessions} session(s)){kept}.")

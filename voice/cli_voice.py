@@ -12,6 +12,7 @@ from voice.app import App
 from voice.audio.convert import write_wav
 from voice.audio.sources import WavSource
 from voice.errors import AudioError
+from voice.journal_files import require_writable
 from voice.listen import Listener
 from voice.render import RenderRoom
 from voice.speech.engines import CHOICES, make_recognizer
@@ -50,6 +51,7 @@ def render(app: App, input_path: Path, output_path: Path, engine: str, model: Pa
 
 
 def cmd_listen(app: App, args: argparse.Namespace) -> int:
+    require_writable(app.data_dir)  # before loading an engine or opening a microphone for nothing
     if args.input is None:
         from voice.live import run_live
         return run_live(app, args.engine, args.model, args.device)
@@ -78,6 +80,7 @@ def _engine(app: App, args: argparse.Namespace) -> argparse.Namespace:
 def cmd_demo(app: App, args: argparse.Namespace) -> int:
     from voice.demo import DemoCouple, MixedInput
 
+    require_writable(app.data_dir)
     demo_app = App(app.config_path, app.data_dir / "demo", app.prompts_dir)
     stream = MixedInput()
     couple = DemoCouple(stream)
@@ -155,6 +158,7 @@ def cmd_calibrate(app: App, args: argparse.Namespace) -> int:
     from voice.live import check_devices
     from voice.speech.engines import make_recognizer
 
+    require_writable(app.data_dir)  # the recordings go there: say so before anyone speaks
     check_devices()
     recognizer, note = make_recognizer(args.engine or app.config.engine, app.catalogue, args.model,
                                        app.config_model, app.data_dir)

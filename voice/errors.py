@@ -41,3 +41,7 @@ class UnknownRitualError(RitualsError):
 
 class AudioError(RitualsError):
     """A microphone, speaker, audio file or speech engine failed."""
+
+
+class DataDirError(RitualsError):
+    """The data directory cannot be written (read-only), so a command that writes cannot run."""

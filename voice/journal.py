@@ -24,7 +24,8 @@ from typing import Any
 
 from voice.errors import JournalError
 from voice.journal_backup import Backups
-from voice.journal_open import connect_for_writing, translate
+from voice.journal_files import is_writable
+from voice.journal_open import connect_for_reading, connect_for_writing, translate
 from voice.journal_schema import (MIGRATIONS, STATUSES, EventRow, NewSession, SessionRow, iso,  # noqa: F401
                                   migration_statements, parse_iso)
 
@@ -40,7 +41,7 @@ def _pid_alive(pid: int) -> bool:
 
 
 class Journal:
-    """The couple's journal; open with ``Journal.open(path)``, close with ``close()``."""
+    """The couple's journal; open with ``Journal.open(path)`` (or ``open_for_reading``), close with ``close()``."""
 
     def __init__(self, connection: sqlite3.Connection, path: Path, backups: Backups | None = None) -> None:
         self._db = connection
@@ -52,8 +53,8 @@ class Journal:
     def open(cls, path: Path) -> Journal:
         """Open (creating it, owner-only), check and migrate, for a command that writes.
 
-        A locked file or a damaged one raise a one-line ``JournalError``; a damaged file is first
-        moved aside, never deleted.
+        A read-only data directory, a locked file or a damaged one raise a one-line ``JournalError``
+        or ``DataDirError``; a damaged file is first moved aside, never deleted.
         """
         journal = cls(connect_for_writing(path), path, Backups(path))
         try:
@@ -61,6 +62,27 @@ class Journal:
         except BaseException:
             journal.close()
             raise
+        return journal
+
+    @classmethod
+    def open_for_reading(cls, path: Path) -> Journal:
+        """Open for a command that only reads: it works in a read-only data directory too.
+
+        Where the directory is writable this is ``open`` (the usual checks, migrations and tidy WAL
+        files). Where it is not, SQLite opens the file read-only and nothing is created beside it. A
+        journal that does not exist yet reads as an empty one, without creating it.
+        """
+        if not path.exists():
+            empty = cls(sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False), path)
+            empty._migrate()
+            return empty
+        if is_writable(path.parent):
+            return cls.open(path)
+        journal = cls(connect_for_reading(path), path)
+        if journal.schema_version < len(MIGRATIONS):
+            journal.close()
+            raise JournalError(f"The journal at {path} needs upgrading, which the read-only data directory "
+                               f"does not allow: make {path.parent} writable once.")
         return journal
 
     def close(self) -> None:

@@ -1,4 +1,4 @@
-"""The journal's files on disk: opening them read-only, moving them aside.
+"""The journal's files on disk: opening them read-only, moving them aside, a writable data directory.
 
 A SQLite journal in WAL mode is up to three files (``journal.sqlite3`` and its ``-wal`` and ``-shm``
 sidecars); whatever moves the journal moves all three together, so the moved copy still holds every
@@ -13,6 +13,8 @@ import urllib.parse
 from datetime import datetime, timezone
 from pathlib import Path
 
+from voice.errors import DataDirError
+
 SIDECARS = ("-wal", "-shm")
 
 
@@ -26,6 +28,13 @@ def is_writable(directory: Path) -> bool:
     while not directory.exists() and directory.parent != directory:
         directory = directory.parent
     return os.access(directory, os.W_OK | os.X_OK)
+
+
+def require_writable(data_dir: Path) -> None:
+    """A command that writes stops here, in one line, when the data directory is read-only."""
+    if not is_writable(data_dir):
+        raise DataDirError(f"The data directory {data_dir} is read-only: make it writable "
+                           f"(chmod u+w {data_dir}) or choose another with --data-dir.")
 
 
 def connect_readonly(path: Path, immutable: bool | None = None) -> sqlite3.Connection:

@@ -1,6 +1,6 @@
 """Getting a sound connection to the journal file, or a one-line reason why not.
 
-Every start goes through here: a file in use, a newer schema or a
+Every start goes through here: a read-only data directory, a file in use, a newer schema or a
 damaged file each end in one line that says what to do. A damaged file is first moved aside (never
 deleted), so that the next start is a clean one and ``rituals journal restore`` has its place free.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from voice.errors import JournalError
 from voice.journal_backup import Backups
-from voice.journal_files import move_aside
+from voice.journal_files import connect_readonly, move_aside, require_writable
 from voice.journal_health import examine
 
 
@@ -58,6 +58,7 @@ def _require_sound(db: sqlite3.Connection, path: Path) -> None:
 
 def connect_for_writing(path: Path) -> sqlite3.Connection:
     """Open (creating it, owner-only) a checked connection in WAL mode with full syncs."""
+    require_writable(path.parent)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists() and path.stat().st_size == 0 and Backups(path).all():
@@ -88,3 +89,12 @@ def connect_for_writing(path: Path) -> sqlite3.Connection:
         raise
     return db
 
+
+def connect_for_reading(path: Path) -> sqlite3.Connection:
+    """A checked read-only connection, for a data directory nobody may write (see ``connect_readonly``)."""
+    try:
+        db = connect_readonly(path)
+    except sqlite3.Error as exc:
+        raise JournalError(f"Cannot open the journal at {path} ({exc}): check the file's permissions.") from exc
+    _require_sound(db, path)
+    return db
