@@ -110,14 +110,15 @@ def test_interrupted_driver_closes_its_session(make_world):
     assert world.journal.sessions()[-1].status == "interrupted"
 
 
-def test_a_damaged_journal_gives_one_line_and_is_left_untouched(tmp_path):
+def test_a_damaged_journal_gives_one_line_and_is_kept_untouched_aside(tmp_path):
     db = tmp_path / "journal.sqlite3"
     db.write_bytes(b"this is not a database, it is a shopping list\n" * 100)
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     result = _rituals("history", data_dir=tmp_path)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "damaged" in result.stderr and "Traceback" not in result.stderr
-    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    [aside] = tmp_path.glob("journal-damaged-*.sqlite3")
+    assert hashlib.sha256(aside.read_bytes()).hexdigest() == before
 
 
 def test_a_locked_journal_gives_one_line(tmp_path):

@@ -39,6 +39,8 @@ class App:
     """A directory with ``rituals/`` and ``system.yaml`` instead of the shipped ones."""
     warn: Callable[[str], None] = warn_on_stderr
     """Where warnings go (a custom ritual left out); tests collect them."""
+    reading: bool = False
+    """The command only reads the journal: it opens read-only where the data directory is."""
 
     @cached_property
     def config(self) -> Config:
@@ -72,9 +74,13 @@ class App:
     def data_dir(self) -> Path:
         return data_dir(self.config, self.data_dir_override)
 
+    @property
+    def journal_path(self) -> Path:
+        return self.data_dir / JOURNAL_FILE
+
     @cached_property
     def journal(self) -> Journal:
-        return Journal.open(self.data_dir / JOURNAL_FILE)
+        return Journal.open_for_reading(self.journal_path) if self.reading else Journal.open(self.journal_path)
 
     def runner(self, source: Source, output: Output, clock: Clock,
                trace: Trace | None = None) -> Runner:

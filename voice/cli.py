@@ -89,9 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--context", choices=("idle", "turn"), default="idle")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_understand)
+    from voice.cli_journal import add_commands as add_journal
     from voice.cli_models import add_commands as add_models
     from voice.cli_review import add_commands as add_review
     add_review(sub)
+    add_journal(sub)
     from voice.cli_voice import add_calibrate, add_commands, add_demo, add_eval
     add_commands(sub)
     add_demo(sub)
@@ -100,7 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_models(sub)
 
     p = sub.add_parser("doctor", help="check microphone, speaker, speech engines, models and data")
-    p.set_defaults(func=lambda app, args: __import__("voice.doctor", fromlist=["run_doctor"]).run_doctor(app))
+    p.set_defaults(func=lambda app, args: __import__("voice.doctor", fromlist=["run_doctor"]).run_doctor(app),
+                   reads_only=True)
     return parser
 
 
@@ -114,12 +117,14 @@ def _bug_log_dir(app: App) -> Path:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     prompts_dir = os.environ.get("RITUALS_PROMPTS_DIR")
-    app = App(args.config, args.data_dir, Path(prompts_dir) if prompts_dir else None)
+    app = App(args.config, args.data_dir, Path(prompts_dir) if prompts_dir else None,
+              reading=getattr(args, "reads_only", False))
     try:
         app.config  # a broken config is reported by every command, not only by those that use it
         return int(args.func(app, args))
     except RitualsError as exc:
-        print(f"rituals: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines():  # one line per problem (an import names each bad record)
+            print(f"rituals: {line}", file=sys.stderr)
         return exc.exit_status
     except KeyboardInterrupt:
         print("\nrituals: stopped.", file=sys.stderr)

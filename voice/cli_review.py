@@ -1,4 +1,8 @@
-"""Looking back from the command line: history, show, stats, away, export, import, report, forget."""
+"""Looking back from the command line: history, show, stats, away, export, import, report, forget.
+
+The commands that only read (``reads_only``) work in a read-only data directory; the others say
+in one line that it is read-only (``voice.journal_files.require_writable``).
+"""
 
 from __future__ import annotations
 
@@ -112,7 +116,7 @@ def cmd_export(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_import(app: App, args: argparse.Namespace) -> int:
-    added, skipped = exchange.import_file(app.journal, args.file)
+    added, skipped = exchange.import_file(app.journal, args.file, app.library.rituals)
     print(f"Imported {added} session(s); {skipped} were already here.")
     return 0
 
@@ -154,14 +158,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--ritual", help="only this ritual (id or name)")
     p.add_argument("--since", help="only from this date on (YYYY-MM-DD)")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_history)
+    p.set_defaults(func=cmd_history, reads_only=True)
     p = sub.add_parser("show", help="one session in plain words: steps, turns, timers, how it ended")
     p.add_argument("session", type=int)
     p.add_argument("--json", action="store_true", help="the session and its raw events, for programs")
-    p.set_defaults(func=cmd_show)
+    p.set_defaults(func=cmd_show, reads_only=True)
     p = sub.add_parser("stats", help="per ritual: counts, streaks, durations")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_stats)
+    p.set_defaults(func=cmd_stats, reads_only=True)
     p = sub.add_parser("away", help="mark days apart (they never break a streak)")
     p.add_argument("--from", dest="from_", required=True, metavar="DATE")
     p.add_argument("--to", metavar="DATE")
@@ -169,13 +173,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="everything, as JSON or CSV (re-importable)")
     p.add_argument("--format", choices=("json", "csv"), default="json")
     p.add_argument("--out", type=Path)
-    p.set_defaults(func=cmd_export)
+    p.set_defaults(func=cmd_export, reads_only=True)
     p = sub.add_parser("import", help="add sessions from an export")
     p.add_argument("file", type=Path)
     p.set_defaults(func=cmd_import)
     p = sub.add_parser("report", help="a page to look at: calendar, weeks, streaks")
     p.add_argument("--out", type=Path, default=Path("report.html"))
-    p.set_defaults(func=cmd_report)
+    p.set_defaults(func=cmd_report, reads_only=True)
     p = sub.add_parser("forget", help="delete sessions for good")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--session", type=int)

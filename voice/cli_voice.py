@@ -17,6 +17,7 @@ from voice.cli_render import JsonReport, add_render_arguments, room_settings
 from voice.errors import AudioError
 from voice.happened import line
 from voice.runner import Trace
+from voice.journal_files import require_writable
 from voice.speech.engines import CHOICES, make_recognizer
 
 if TYPE_CHECKING:
@@ -83,6 +84,7 @@ def render(app: App, input_path: Path, output_path: Path, engine: str, model: Pa
 
 def cmd_listen(app: App, args: argparse.Namespace) -> int:
     settings = room_settings(args)
+    require_writable(app.data_dir)  # before loading an engine or opening a microphone for nothing
     if args.input is None:
         from voice.live import run_live
         return run_live(app, args.engine, args.model, args.device)
@@ -122,6 +124,7 @@ def cmd_demo(app: App, args: argparse.Namespace) -> int:
     from voice.render import RenderRoom
     from voice.virtual import VirtualClock
 
+    require_writable(app.data_dir)
     demo_app = App(app.config_path, app.data_dir / "demo", app.prompts_dir)
     stream = MixedInput()
     couple = DemoCouple(stream)
@@ -199,6 +202,7 @@ def cmd_calibrate(app: App, args: argparse.Namespace) -> int:
     from voice.live import check_devices
     from voice.speech.engines import make_recognizer
 
+    require_writable(app.data_dir)  # the recordings go there: say so before anyone speaks
     check_devices()
     recognizer, note = make_recognizer(args.engine or app.config.engine, app.catalogue, args.model,
                                        app.config_model, app.data_dir)

@@ -84,3 +84,7 @@ def describe_bug(exc: BaseException, data_dir: Path) -> str:
 class OptionError(RitualsError):
     """A command-line option has a value (or a combination) that cannot work; the message names the
     option and what to give instead."""
+
+
+class DataDirError(RitualsError):
+    """The data directory cannot be written (read-only), so a command that writes cannot run."""

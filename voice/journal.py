@@ -3,7 +3,11 @@
 WAL mode, one transaction per write and ``synchronous=FULL``, so a killed process loses nothing it
 had written. The schema is versioned with ``PRAGMA user_version`` and migrated forward in order.
 Times are stored as ISO 8601 UTC text with milliseconds; events also keep their offset in seconds
-from the session's start on the driver's clock (exact for timers).
+from the session's start on the driver's clock (exact for timers). After each session, and before
+migrations and imports, a rotating backup is made (``voice.journal_backup``).
+
+Beside this module: ``journal_schema`` (migrations, rows), ``journal_open`` (a sound connection or a
+one-line reason), ``journal_health`` (the integrity check), ``journal_files`` (the files on disk).
 """
 
 from __future__ import annotations
@@ -14,94 +18,16 @@ import socket
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from voice.errors import JournalError
-
-MIGRATIONS: tuple[str, ...] = (
-    # 1: sessions and their events
-    """
-    CREATE TABLE sessions (
-        id INTEGER PRIMARY KEY,
-        ritual_id TEXT NOT NULL,
-        started_at TEXT NOT NULL,
-        ended_at TEXT,
-        status TEXT NOT NULL CHECK (status IN ('open', 'completed', 'stopped', 'interrupted')),
-        first_partner INTEGER NOT NULL CHECK (first_partner IN (0, 1)),
-        first_name TEXT NOT NULL DEFAULT '',
-        pid INTEGER,
-        host TEXT
-    );
-    CREATE INDEX sessions_ritual ON sessions (ritual_id, started_at);
-    CREATE TABLE events (
-        id INTEGER PRIMARY KEY,
-        session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
-        at TEXT NOT NULL,
-        offset_s REAL NOT NULL,
-        kind TEXT NOT NULL,
-        data TEXT NOT NULL DEFAULT '{}'
-    );
-    CREATE INDEX events_session ON events (session_id, id);
-    """,
-    # 2: days the couple was apart (they never break a streak)
-    """
-    CREATE TABLE away_days (
-        day TEXT PRIMARY KEY,
-        noted_at TEXT NOT NULL
-    );
-    """,
-)
-
-STATUSES = ("completed", "stopped", "interrupted")
-
-
-def iso(moment: datetime) -> str:
-    """UTC ISO 8601 with milliseconds, the journal's one time format."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
-
-
-def parse_iso(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-@dataclass(frozen=True)
-class SessionRow:
-    """One ritual session as journaled."""
-
-    id: int
-    ritual_id: str
-    started_at: datetime
-    ended_at: datetime | None
-    status: str
-    """``open`` while running, then ``completed``, ``stopped`` or ``interrupted``."""
-    first_partner: int
-    first_name: str
-
-    @property
-    def duration(self) -> float | None:
-        """Seconds from start to end, when it ended."""
-        return (self.ended_at - self.started_at).total_seconds() if self.ended_at else None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "ritual": self.ritual_id, "started_at": iso(self.started_at),
-                "ended_at": iso(self.ended_at) if self.ended_at else None, "status": self.status,
-                "first_partner": self.first_partner, "first_name": self.first_name,
-                "duration_s": None if self.duration is None else round(self.duration, 3)}
-
-
-@dataclass(frozen=True)
-class EventRow:
-    """One timestamped event of a session."""
-
-    id: int
-    session_id: int
-    at: datetime
-    offset_s: float
-    kind: str
-    data: dict[str, Any]
+from voice.journal_backup import Backups
+from voice.journal_files import is_writable
+from voice.journal_open import connect_for_reading, connect_for_writing, translate
+from voice.journal_schema import (MIGRATIONS, STATUSES, EventRow, NewSession, SessionRow, iso,  # noqa: F401
+                                  migration_statements, parse_iso)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -115,55 +41,55 @@ def _pid_alive(pid: int) -> bool:
 
 
 class Journal:
-    """The couple's journal; open with ``Journal.open(path)``, close with ``close()``."""
+    """The couple's journal; open with ``Journal.open(path)`` (or ``open_for_reading``), close with ``close()``."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path, backups: Backups | None = None) -> None:
         self._db = connection
         self.path = path
+        self.backups = backups
+        """Where copies go after each session and before migrations and imports; ``None``: nowhere."""
 
     @classmethod
     def open(cls, path: Path) -> Journal:
-        """Open (creating it, owner-only) and migrate; damaged or locked files raise ``JournalError``."""
+        """Open (creating it, owner-only), check and migrate, for a command that writes.
+
+        A read-only data directory, a locked file or a damaged one raise a one-line ``JournalError``
+        or ``DataDirError``; a damaged file is first moved aside, never deleted.
+        """
+        journal = cls(connect_for_writing(path), path, Backups(path))
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if not path.exists():
-                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-            db = sqlite3.connect(path, timeout=3.0, isolation_level=None, check_same_thread=False)
-        except OSError as exc:
-            raise JournalError(f"Cannot create the journal at {path} ({exc.strerror}): "
-                               "choose a writable --data-dir.") from exc
-        except sqlite3.Error as exc:
-            raise JournalError(f"Cannot open the journal at {path} ({exc}): check the file's permissions.") from exc
-        journal = cls(db, path)
-        try:
-            db.execute("PRAGMA foreign_keys = ON")
-            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if mode != "wal":
-                raise JournalError(f"The journal at {path} cannot use WAL mode ({mode}): put the data "
-                                   "directory on a local disk.")
-            db.execute("PRAGMA synchronous = FULL")
-            db.execute("PRAGMA secure_delete = ON")  # forgotten sessions are overwritten, not just unlinked
             journal._migrate()
-        except sqlite3.DatabaseError as exc:
-            db.close()
-            raise journal._translate(exc) from exc
+        except BaseException:
+            journal.close()
+            raise
+        return journal
+
+    @classmethod
+    def open_for_reading(cls, path: Path) -> Journal:
+        """Open for a command that only reads: it works in a read-only data directory too.
+
+        Where the directory is writable this is ``open`` (the usual checks, migrations and tidy WAL
+        files). Where it is not, SQLite opens the file read-only and nothing is created beside it. A
+        journal that does not exist yet reads as an empty one, without creating it.
+        """
+        if not path.exists():
+            empty = cls(sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False), path)
+            empty._migrate()
+            return empty
+        if is_writable(path.parent):
+            return cls.open(path)
+        journal = cls(connect_for_reading(path), path)
+        if journal.schema_version < len(MIGRATIONS):
+            journal.close()
+            raise JournalError(f"The journal at {path} needs upgrading, which the read-only data directory "
+                               f"does not allow: make {path.parent} writable once.")
         return journal
 
     def close(self) -> None:
         self._db.close()
 
     def _translate(self, exc: sqlite3.Error) -> JournalError:
-        text = str(exc)
-        if "locked" in text or "busy" in text:
-            return JournalError(f"The journal at {self.path} is in use by another program: close the other "
-                                "'rituals' and try again.")
-        if "not a database" in text or "malformed" in text or "corrupt" in text:
-            return JournalError(f"The journal at {self.path} is damaged: move it aside (it is kept as it is) "
-                                "and start again, or restore a backup with 'rituals import'.")
-        if "readonly" in text:
-            return JournalError(f"The journal at {self.path} is read-only: fix its permissions or choose "
-                                "another --data-dir.")
-        return JournalError(f"The journal at {self.path} failed ({text}).")
+        return translate(self.path, exc)
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -190,12 +116,18 @@ class Journal:
         if version > len(MIGRATIONS):
             raise JournalError(f"The journal at {self.path} was written by a newer spoken-rituals "
                                f"(schema {version}): upgrade this one.")
+        if 0 < version < len(MIGRATIONS):
+            self.backup("migration")  # the journal as it was, should the new schema ever disappoint
         for number in range(version, len(MIGRATIONS)):
             with self._write() as db:
-                for statement in MIGRATIONS[number].split(";"):
-                    if statement.strip():
-                        db.execute(statement)
+                for statement in migration_statements(number):
+                    db.execute(statement)
                 db.execute(f"PRAGMA user_version = {number + 1}")
+
+    def backup(self, reason: str) -> None:
+        """A rotating backup of what is committed now (when this journal has a place for them)."""
+        if self.backups is not None:
+            self.backups.make(self._db, reason)
 
     @property
     def schema_version(self) -> int:
@@ -222,6 +154,7 @@ class Journal:
         with self._write() as db:
             db.execute("UPDATE sessions SET status = ?, ended_at = ? WHERE id = ? AND status = 'open'",
                        (status, iso(ended_at), session_id))
+        self.backup("session")
 
     def recover_interrupted(self) -> list[int]:
         """Mark sessions left open by a crashed process as ``interrupted``; returns their ids.
@@ -257,7 +190,7 @@ class Journal:
         if where:
             sql += " WHERE " + " AND ".join(where)
         rows = self._read(sql + " ORDER BY started_at, id", tuple(args))
-        return [SessionRow(r[0], r[1], parse_iso(r[2]), parse_iso(r[3]) if r[3] else None, r[4], r[5], r[6])
+        return [SessionRow(r[1], parse_iso(r[2]), parse_iso(r[3]) if r[3] else None, r[4], r[5], r[6], id=r[0])
                 for r in rows]
 
     def session(self, session_id: int) -> SessionRow | None:
@@ -276,7 +209,7 @@ class Journal:
         if where:
             sql += " WHERE " + " AND ".join(where)
         rows = self._read(sql + " ORDER BY e.id", tuple(args))
-        return [EventRow(r[0], r[1], parse_iso(r[2]), r[3], r[4], json.loads(r[5])) for r in rows]
+        return [EventRow(parse_iso(r[2]), r[3], r[4], json.loads(r[5]), id=r[0], session_id=r[1]) for r in rows]
 
     # ---- days apart, forgetting, importing ---------------------------------------------------------
 
@@ -290,7 +223,10 @@ class Journal:
                            [(day, iso(noted_at)) for day in days])
 
     def forget(self, session_ids: list[int]) -> int:
-        """Delete these sessions and their events, then compact so nothing of them stays on disk."""
+        """Delete these sessions and their events, then compact so nothing of them stays on disk.
+
+        The backups all hold them too, so they are replaced by one backup of the journal without them.
+        """
         with self._write() as db:
             db.executemany("DELETE FROM events WHERE session_id = ?", [(i,) for i in session_ids])
             count = sum(db.execute("DELETE FROM sessions WHERE id = ?", (i,)).rowcount for i in session_ids)
@@ -299,33 +235,33 @@ class Journal:
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error as exc:
             raise self._translate(exc) from exc
+        if self.backups is not None:
+            self.backups.start_over(self._db)
         return count
 
-    def import_sessions(self, sessions: list[dict[str, Any]], away: list[str], noted_at: datetime) -> tuple[int, int]:
-        """Add exported sessions (with their events) not already here, all or nothing.
+    def import_sessions(self, sessions: list[NewSession], away: list[str], noted_at: datetime) -> tuple[int, int]:
+        """Add checked sessions (with their events) not already here, all or nothing, after a backup.
 
-        A session is already here when one of the same ritual started at the same moment exists.
+        A session is already here when one of the same ritual started at the same moment exists
+        (compared as moments, so a time written another way is still the same session).
         Returns (added, skipped).
         """
-        existing = {(r[0], r[1]) for r in self._read("SELECT ritual_id, started_at FROM sessions")}
-        added = skipped = 0
+        existing = {(r[0], parse_iso(r[1])) for r in self._read("SELECT ritual_id, started_at FROM sessions")}
+        fresh = [s for s in sessions if (s.ritual_id, s.started_at) not in existing]
+        self.backup("import")
         with self._write() as db:
-            for s in sessions:
-                if (s["ritual"], s["started_at"]) in existing:
-                    skipped += 1
-                    continue
+            for s in fresh:
                 cursor = db.execute(
                     "INSERT INTO sessions (ritual_id, started_at, ended_at, status, first_partner, first_name) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
-                    (s["ritual"], s["started_at"], s["ended_at"], s["status"], s["first_partner"], s["first_name"]))
+                    (s.ritual_id, iso(s.started_at), iso(s.ended_at) if s.ended_at else None, s.status,
+                     s.first_partner, s.first_name))
                 db.executemany("INSERT INTO events (session_id, at, offset_s, kind, data) VALUES (?, ?, ?, ?, ?)",
-                               [(cursor.lastrowid, e["at"], e["offset_s"], e["kind"], json.dumps(e["data"], sort_keys=True))
-                                for e in s["events"]])
-                existing.add((s["ritual"], s["started_at"]))
-                added += 1
+                               [(cursor.lastrowid, iso(e.at), e.offset_s, e.kind, json.dumps(e.data, sort_keys=True))
+                                for e in s.events])
             db.executemany("INSERT OR IGNORE INTO away_days (day, noted_at) VALUES (?, ?)",
                            [(day, iso(noted_at)) for day in away])
-        return added, skipped
+        return len(fresh), len(sessions) - len(fresh)
 
     def last_first_partner(self, ritual_id: str) -> int | None:
         rows = self._read("SELECT first_partner FROM sessions WHERE ritual_id = ? "

@@ -37,8 +37,10 @@ class JournalRecorder:
             self.journal.event(self.session_id, self.wall(action.at), action.at - self._session_start,
                                action.kind, data)
         elif isinstance(action, EndSession) and self.session_id is not None:
-            self.journal.end(self.session_id, action.status, self.wall(action.at))
-            self.session_id = None
+            # Closed here before the journal's end (which also backs up), so a failing backup never
+            # has the session "interrupted" after it was saved as finished.
+            session_id, self.session_id = self.session_id, None
+            self.journal.end(session_id, action.status, self.wall(action.at))
 
     def interrupt(self, at: float, status: str = "interrupted") -> None:
         """The driver failed or was stopped mid-session: close the session with ``status``."""

@@ -1,8 +1,8 @@
 """Export and import of the whole journal (JSON or CSV), so a couple can move devices.
 
 Both formats hold every session, every event and the days apart, and both import back. An import
-is checked completely before anything is written, and then written in one transaction: a damaged
-file changes nothing.
+is checked completely before anything is written (``validate``: every bad record is reported), and
+then written in one transaction, after a backup: a damaged file changes nothing.
 """
 
 from __future__ import annotations
@@ -11,12 +11,15 @@ import csv
 import io
 import json
 import os
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from voice.errors import RitualsError
-from voice.journal import STATUSES, EventRow, Journal, iso
+from voice.journal import EventRow, Journal, iso
+from voice.review.validate import Problem, Record, check
 
 FORMAT = "spoken-rituals-journal"
 VERSION = 1
@@ -74,99 +77,119 @@ def write_private(path: Path, text: str) -> None:
 
 
 class ImportError_(RitualsError):
-    """The export file is damaged; nothing was imported."""
+    """The export file is damaged or holds impossible records; nothing was imported."""
+
+
+_UNCHANGED = "nothing was imported (the journal is unchanged)"
 
 
 def _bad(path: Path, where: str, what: str) -> ImportError_:
-    return ImportError_(f"{path}: {where}: {what}; nothing was imported (the journal is unchanged).")
+    return ImportError_(f"{path}: {where}: {what}; {_UNCHANGED}.")
 
 
-def parse(path: Path) -> dict[str, Any]:
-    """Read an export (JSON or CSV, detected by content), fully validated."""
+def _rejected(path: Path, problems: list[Problem]) -> ImportError_:
+    """Every bad record on a line of its own; one alone keeps the single line of ``_bad``."""
+    if len(problems) == 1:
+        return _bad(path, problems[0].where, problems[0].what)
+    lines = [f"{path}: {p.where}: {p.what}" for p in problems]
+    return ImportError_("\n".join([*lines, f"{path}: {len(problems)} bad records; {_UNCHANGED}: fix them and "
+                                    "import again."]))
+
+
+@dataclass
+class Export:
+    """An export as read, every record still to be checked (``validate.check``)."""
+
+    sessions: list[Record] = field(default_factory=list)
+    away_days: list[Record] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    """Records that could not even be read (CSV lines)."""
+
+
+def read(path: Path) -> Export:
+    """Read an export (JSON or CSV, detected by content); a file that is not one raises at once."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ImportError_(f"Cannot read {path} ({exc.__class__.__name__}): check the file.") from exc
-    if text.lstrip().startswith("{"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise _bad(path, f"line {exc.lineno}", "not valid JSON") from exc
-    else:
-        data = _from_csv(path, text)
+    if not text.lstrip().startswith("{"):
+        return _from_csv(path, text)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _bad(path, f"line {exc.lineno}", "not valid JSON") from exc
+    _check_header(path, data)
+    sessions = data.get("sessions")
+    if not isinstance(sessions, list):
+        raise _bad(path, "sessions", "missing")
+    away = data.get("away_days", [])
+    if not isinstance(away, list):
+        raise _bad(path, "away_days", "not a list")
+    out = Export(away_days=[Record(f"away_days item {n}", day) for n, day in enumerate(away, 1)])
+    for n, s in enumerate(sessions, 1):
+        record = Record(f"session {n}", s)
+        events = s.get("events") if isinstance(s, dict) else None
+        if isinstance(s, dict) and "events" in s and not isinstance(events, list):
+            out.problems.append(Problem(record.where, "'events' is not a list"))
+            continue
+        record.events = [Record(f"session {n}, event {m}", e) for m, e in enumerate(events or [], 1)]
+        out.sessions.append(record)
+    return out
+
+
+def _check_header(path: Path, data: Any) -> None:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise _bad(path, "start", "not a spoken-rituals export")
     if data.get("version") != VERSION:
         raise _bad(path, "version", f"version {data.get('version')} is not supported")
-    sessions = data.get("sessions")
-    if not isinstance(sessions, list):
-        raise _bad(path, "sessions", "missing")
-    for n, s in enumerate(sessions, 1):
-        _check_session(path, n, s)
-    away = data.get("away_days", [])
-    for day in away:
-        try:
-            datetime.strptime(day, "%Y-%m-%d")
-        except (TypeError, ValueError) as exc:
-            raise _bad(path, "away_days", f"{day!r} is not a date") from exc
-    return {"sessions": sessions, "away_days": away}
 
 
-def _check_session(path: Path, n: int, s: Any) -> None:
-    where = f"session {n}"
-    if not isinstance(s, dict):
-        raise _bad(path, where, "not a record")
-    for key in ("ritual", "started_at", "status", "first_partner", "first_name", "events"):
-        if key not in s:
-            raise _bad(path, where, f"missing '{key}'")
-    if s["status"] not in (*STATUSES, "open"):
-        raise _bad(path, where, f"unknown status {s['status']!r}")
-    if s["status"] == "open":
-        s["status"] = "interrupted"  # a session open when exported never finished
-    for key in ("started_at", "ended_at"):
-        if s.get(key):
-            try:
-                datetime.fromisoformat(s[key])
-            except (TypeError, ValueError) as exc:
-                raise _bad(path, where, f"{key} {s[key]!r} is not a time") from exc
-    if s["first_partner"] not in (0, 1):
-        raise _bad(path, where, "first_partner must be 0 or 1")
-    for m, e in enumerate(s["events"], 1):
-        if not isinstance(e, dict) or not {"at", "offset_s", "kind", "data"} <= set(e):
-            raise _bad(path, f"{where}, event {m}", "incomplete")
-        if not isinstance(e["offset_s"], (int, float)) or not isinstance(e["data"], dict):
-            raise _bad(path, f"{where}, event {m}", "wrong types")
-
-
-def _from_csv(path: Path, text: str) -> dict[str, Any]:
+def _from_csv(path: Path, text: str) -> Export:
     reader = csv.DictReader(io.StringIO(text))
     if reader.fieldnames != CSV_FIELDS:
         raise _bad(path, "line 1", "not a spoken-rituals CSV header")
-    data: dict[str, Any] = {"sessions": [], "away_days": []}
-    by_id: dict[str, dict[str, Any]] = {}
+    header: dict[str, Any] = {}
+    out = Export()
+    by_id: dict[str, Record] = {}
     for row in reader:
-        line = reader.line_num
+        where = f"line {reader.line_num}"
         try:
             if row["record"] == "format":
-                data["format"], data["version"] = row["kind"], int(row["data"])
+                header["format"], header["version"] = row["kind"], int(row["data"])
             elif row["record"] == "session":
-                s = {"ritual": row["ritual"], "started_at": row["started_at"], "ended_at": row["ended_at"] or None,
-                     "status": row["status"], "first_partner": int(row["first_partner"]),
-                     "first_name": row["first_name"], "events": []}
-                by_id[row["session"]] = s
-                data["sessions"].append(s)
+                record = Record(where, {"ritual": row["ritual"], "started_at": row["started_at"],
+                                        "ended_at": row["ended_at"] or None, "status": row["status"],
+                                        "first_partner": int(row["first_partner"]),
+                                        "first_name": row["first_name"], "events": []})
+                by_id[row["session"]] = record
+                out.sessions.append(record)
             elif row["record"] == "event":
-                by_id[row["session"]]["events"].append({"at": row["at"], "offset_s": float(row["offset_s"]),
-                                                        "kind": row["kind"], "data": json.loads(row["data"])})
+                if row["session"] not in by_id:
+                    raise ValueError(f"an event of session {row['session']!r}, which has no session line above it")
+                by_id[row["session"]].events.append(Record(where, {
+                    "at": row["at"], "offset_s": float(row["offset_s"]), "kind": row["kind"],
+                    "data": json.loads(row["data"])}))
             elif row["record"] == "away":
-                data["away_days"].append(row["day"])
+                out.away_days.append(Record(where, row["day"]))
             else:
                 raise ValueError(f"unknown record {row['record']!r}")
-        except (KeyError, ValueError, TypeError, json.JSONDecodeError) as exc:
-            raise _bad(path, f"line {line}", str(exc) or "damaged") from exc
-    return data
+        except (ValueError, TypeError) as exc:  # json.JSONDecodeError is a ValueError
+            out.problems.append(Problem(where, str(exc) or "damaged"))
+    _check_header(path, header)
+    return out
 
 
-def import_file(journal: Journal, path: Path) -> tuple[int, int]:
-    data = parse(path)
-    return journal.import_sessions(data["sessions"], data["away_days"], datetime.now(timezone.utc))
+def import_file(journal: Journal, path: Path, rituals: Collection[str]) -> tuple[int, int]:
+    """Import ``path`` into ``journal`` if every record is sound (``rituals``: the known ritual ids)."""
+    export = read(path)
+    now = datetime.now(timezone.utc)
+    checked = check(export.sessions, export.away_days, rituals, now)
+    problems = sorted(export.problems + checked.problems, key=_order)
+    if problems:
+        raise _rejected(path, problems)
+    return journal.import_sessions(checked.sessions, checked.away_days, now)
+
+
+def _order(problem: Problem) -> int:
+    """CSV problems in line order (read and checked ones interleave); JSON ones keep their order."""
+    return int(problem.where.split()[1]) if problem.where.startswith("line ") else 0
