@@ -190,6 +190,48 @@ def _sessions(data: Path) -> list[int]:
     return [s["id"] for s in json.loads(out)]
 
 
+def damaged_journals(base: Path, data: Path, n: int, rng: random.Random) -> dict[str, int]:
+    """The journal file garbled, cut short or emptied; then the next command, and ``journal restore``."""
+    before = sorted(_sessions(data))
+    result = {"tried": 0, "told_in_one_line": 0, "restored_whole": 0, "crashes": 0}
+    for i in range(n):
+        trial = base / f"damaged{i}"
+        shutil.copytree(data, trial)
+        journal = trial / "journal.sqlite3"
+        for wal in trial.glob("journal.sqlite3-*"):       # the damage is to the file itself
+            wal.unlink()
+        raw = journal.read_bytes()
+        kind = i % 3
+        if kind == 0:
+            buf = bytearray(raw)
+            for _ in range(rng.randrange(8, 64)):
+                buf[rng.randrange(len(buf))] = rng.randrange(256)
+            journal.write_bytes(bytes(buf))
+        elif kind == 1:
+            journal.write_bytes(raw[: rng.randrange(len(raw))])
+        else:
+            journal.write_bytes(b"")
+        result["tried"] += 1
+        status, _, err = run_cli(["--data-dir", str(trial), "history", "--json"])
+        if status is None or status == BUG_STATUS or "Traceback" in err:
+            result["crashes"] += 1
+            log = trial / "errors.log"
+            print(f"damaged journal {i} (kind {kind}): history: {err.strip()}"
+                  f"{log.read_text()[-600:] if log.exists() else ''}", file=sys.stderr)
+            continue
+        result["told_in_one_line"] += bool(err.strip()) and err.count("\n") == 1
+        status, _, err = run_cli(["--data-dir", str(trial), "journal", "restore"])
+        if status is None or status == BUG_STATUS:
+            result["crashes"] += 1
+            print(f"damaged journal {i} (kind {kind}): restore: {err.strip()}", file=sys.stderr)
+            continue
+        status, out, _ = run_cli(["--data-dir", str(trial), "history", "--json"])
+        if status == 0 and sorted(s["id"] for s in json.loads(out)) == before:
+            result["restored_whole"] += 1
+        shutil.rmtree(trial)
+    return result
+
+
 def fuzz_files(base: Path, data: Path, n: int, rng: random.Random) -> dict[str, Tally]:
     """Ritual files, intents and config, each mutated and then used by ordinary commands."""
     tallies = {"ritual files": Tally(), "intents": Tally(), "config": Tally()}
@@ -279,6 +321,10 @@ def main() -> int:
         rows.append(f"| kill -9 during rendered evenings | {k['kills']} kills | sessions lost {k['sessions_lost']}, "
                     f"integrity failures {k['integrity_failures']}, left open {k['left_open']}, "
                     f"crashes afterwards {k['crashes_after']} |")
+        d = damaged_journals(base, data, max(30, args.fuzz // 6), rng)
+        rows.append(f"| damaged journal (garbled, cut short, emptied), then history and journal restore | {d['tried']} | "
+                    f"crashes {d['crashes']}, told in one line {d['told_in_one_line']}, every session back "
+                    f"{d['restored_whole']} |")
         for name, t in fuzz_files(base, data, args.fuzz, rng).items():
             rows.append(_row(f"fuzzed {name}", t))
         rows.append(_row("fuzzed audio files", fuzz_audio(base, data, args.fuzz, rng)))

@@ -75,7 +75,8 @@ def test_a_killed_process_leaves_an_interrupted_session_and_earlier_sessions_int
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     journal = Journal.open(db)
-    assert [s.status for s in journal.sessions()] == ["completed", "open"]
+    # Shown as what it is at once (its process is gone); recorded so by the next writing command.
+    assert [s.status for s in journal.sessions()] == ["completed", "interrupted"]
     assert journal.recover_interrupted() == [2]
     kiss, coffee = journal.sessions()
     assert (kiss.ritual_id, kiss.status) == ("six_second_kiss", "completed")
@@ -140,3 +141,26 @@ def test_a_newer_schema_is_refused_not_downgraded(tmp_path):
     sqlite3.connect(db).execute("PRAGMA user_version = 99")
     with pytest.raises(JournalError, match="newer spoken-rituals"):
         Journal.open(db)
+
+
+def test_a_session_whose_process_died_reads_as_interrupted_even_to_commands_that_only_read(tmp_path):
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()                                    # a pid that was real and is no more
+    journal = Journal.open(tmp_path / "journal.sqlite3")
+    sid = journal.begin("six_second_kiss", 0, "Sam", datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc))
+    with journal._write() as db:                   # as if that process had begun it, then been killed
+        db.execute("UPDATE sessions SET pid = ? WHERE id = ?", (gone.pid, sid))
+    journal.close()
+    history = _rituals("history", "--json", data_dir=tmp_path)
+    assert history.returncode == 0 and '"status": "interrupted"' in history.stdout
+
+
+def test_garbled_text_in_the_journal_is_one_line_pointing_to_restore(tmp_path):
+    journal = Journal.open(tmp_path / "journal.sqlite3")
+    sid = journal.begin("six_second_kiss", 0, "Sam", datetime(2026, 11, 30, 21, 0, tzinfo=timezone.utc))
+    with journal._write() as db:                   # bytes that are not UTF-8 where text belongs
+        db.execute("UPDATE sessions SET first_name = CAST(X'fffe41' AS TEXT) WHERE id = ?", (sid,))
+    journal.close()
+    history = _rituals("history", data_dir=tmp_path)
+    assert history.returncode == 2 and history.stderr.count("\n") == 1
+    assert "damaged" in history.stderr and "rituals journal restore" in history.stderr

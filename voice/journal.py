@@ -25,7 +25,7 @@ from typing import Any
 from voice.errors import JournalError
 from voice.journal_backup import Backups
 from voice.journal_files import is_writable
-from voice.journal_open import connect_for_reading, connect_for_writing, translate
+from voice.journal_open import connect_for_reading, connect_for_writing, damaged, translate
 from voice.journal_schema import (MIGRATIONS, STATUSES, EventRow, NewSession, SessionRow, iso,  # noqa: F401
                                   migration_statements, parse_iso)
 
@@ -38,6 +38,11 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _died_here(pid: int | None, host: str | None) -> bool:
+    """Whether the process that opened a session was on this machine and is gone (not this one)."""
+    return pid is not None and pid != os.getpid() and host == socket.gethostname() and not _pid_alive(pid)
 
 
 class Journal:
@@ -110,6 +115,11 @@ class Journal:
             return cursor.fetchall()
         except sqlite3.Error as exc:
             raise self._translate(exc) from exc
+        except UnicodeDecodeError as exc:  # garbled text passes SQLite's own checks
+            raise self._damaged(exc) from exc
+
+    def _damaged(self, exc: Exception) -> JournalError:
+        return damaged(self.path)  # exc is chained by the caller (raise ... from exc)
 
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
@@ -165,6 +175,8 @@ class Journal:
         host = socket.gethostname()
         stale = [row[0] for row in self._read("SELECT id, pid, host FROM sessions WHERE status = 'open'")
                  if row[2] != host or row[1] is None or row[1] == os.getpid() or not _pid_alive(row[1])]
+        # (broader than _died_here: at the start of a writing command no session of ours is open yet,
+        # and one from another host cannot be asked whether it still runs)
         for session_id in stale:
             last = self._read("SELECT MAX(at) FROM events WHERE session_id = ?", (session_id,))[0][0]
             with self._write() as db:
@@ -176,7 +188,7 @@ class Journal:
 
     def sessions(self, ritual_id: str | None = None, since: datetime | None = None,
                  session_id: int | None = None) -> list[SessionRow]:
-        sql = "SELECT id, ritual_id, started_at, ended_at, status, first_partner, first_name FROM sessions"
+        sql = "SELECT id, ritual_id, started_at, ended_at, status, first_partner, first_name, pid, host FROM sessions"
         where, args = [], []
         if session_id is not None:
             where.append("id = ?")
@@ -190,8 +202,14 @@ class Journal:
         if where:
             sql += " WHERE " + " AND ".join(where)
         rows = self._read(sql + " ORDER BY started_at, id", tuple(args))
-        return [SessionRow(r[1], parse_iso(r[2]), parse_iso(r[3]) if r[3] else None, r[4], r[5], r[6], id=r[0])
-                for r in rows]
+        try:
+            # A session left open by a process that died (kill -9, power cut) is shown as what it is,
+            # interrupted, even by commands that only read; the next writing command records it so.
+            return [SessionRow(r[1], parse_iso(r[2]), parse_iso(r[3]) if r[3] else None,
+                               "interrupted" if r[4] == "open" and _died_here(r[7], r[8]) else r[4], r[5], r[6],
+                               id=r[0]) for r in rows]
+        except (ValueError, TypeError) as exc:  # a time that is not one: damage SQLite cannot see
+            raise self._damaged(exc) from exc
 
     def session(self, session_id: int) -> SessionRow | None:
         found = self.sessions(session_id=session_id)
@@ -209,7 +227,10 @@ class Journal:
         if where:
             sql += " WHERE " + " AND ".join(where)
         rows = self._read(sql + " ORDER BY e.id", tuple(args))
-        return [EventRow(parse_iso(r[2]), r[3], r[4], json.loads(r[5]), id=r[0], session_id=r[1]) for r in rows]
+        try:
+            return [EventRow(parse_iso(r[2]), r[3], r[4], json.loads(r[5]), id=r[0], session_id=r[1]) for r in rows]
+        except (ValueError, TypeError) as exc:  # garbled event data or time
+            raise self._damaged(exc) from exc
 
     # ---- days apart, forgetting, importing ---------------------------------------------------------
 

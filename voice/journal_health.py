@@ -100,6 +100,8 @@ def examine(db: sqlite3.Connection, quick: bool = False) -> Health:
         if is_damage(exc):
             return Health(f"SQLite reports: {exc}")
         raise
+    except UnicodeDecodeError:  # the check's own report quotes bytes that are no longer text
+        return Health("SQLite's check reports damage it cannot put into words")
 
 
 def examine_file(path: Path, immutable: bool | None = None) -> Health:

@@ -18,15 +18,20 @@ from voice.journal_files import connect_readonly, move_aside, require_writable
 from voice.journal_health import examine
 
 
+def damaged(path: Path) -> JournalError:
+    """The journal at ``path`` holds what it cannot (its structure, or text and times inside it)."""
+    return JournalError(f"The journal at {path} is damaged: run 'rituals journal check', then "
+                        "'rituals journal restore' to bring back the newest backup.")
+
+
 def translate(path: Path, exc: sqlite3.Error) -> JournalError:
     """A SQLite error on the journal at ``path`` as the one line a user sees."""
     text = str(exc)
     if "locked" in text or "busy" in text:
         return JournalError(f"The journal at {path} is in use by another program: close the other "
                             "'rituals' and try again.")
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return JournalError(f"The journal at {path} is damaged: run 'rituals journal check', then "
-                            "'rituals journal restore' to bring back the newest backup.")
+    if "not a database" in text or "malformed" in text or "corrupt" in text or "Could not decode" in text:
+        return damaged(path)
     if "readonly" in text:
         return JournalError(f"The journal at {path} is read-only: fix its permissions or choose "
                             "another --data-dir.")
