@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from hassil.errors import HassilError
+from hassil.parser import ParseError
 from hassil.parse_expression import parse_sentence
 from hassil.sample import sample_expression
 
@@ -79,7 +80,7 @@ def _expand(template: str, path: str, line: int) -> list[str]:
                 raise DataFileError(path, f"template expands to over {MAX_PHRASES_PER_TEMPLATE} "
                                     "phrases: split it", line)
         return out
-    except (HassilError, ValueError, IndexError) as exc:
+    except (HassilError, ParseError, ValueError, IndexError) as exc:  # ParseError is not a HassilError
         raise DataFileError(path, f"cannot parse template '{template}': {exc}", line) from exc
 
 

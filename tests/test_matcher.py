@@ -129,3 +129,16 @@ def test_list_references_fill_as_whole_words_and_glued_ones_are_normalised_whole
         ("lets do the six second kiss this week", (("ritual", "six_second_kiss"), ("period", "week")))]
     assert _fill_lists("the {ritual}'s turn", lists, "x", 1) == [
         ("the six second kisss turn", (("ritual", "six_second_kiss"),))]
+
+
+@pytest.mark.parametrize("template", ["[the|a|ou}r] check in", "[thanks|thank }you]", "[u have|can we do) stop"])
+def test_a_template_hassil_cannot_parse_names_its_file_and_line(tmp_path, template):
+    from intents import DEFAULT_PATH, load_catalogue
+    from voice.errors import DataFileError
+    text = DEFAULT_PATH.read_text(encoding="utf-8")
+    first = next(line for line in text.splitlines() if line.strip().startswith('- "(start|begin'))
+    broken = tmp_path / "en.yaml"
+    broken.write_text(text.replace(first, first.split("- ")[0] + f'- "{template}"', 1), encoding="utf-8")
+    line = text.splitlines().index(first) + 1
+    with pytest.raises(DataFileError, match=rf"en.yaml:{line}: cannot parse template"):
+        load_catalogue({"six second kiss": "six_second_kiss"}, broken)
