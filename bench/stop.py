@@ -78,7 +78,11 @@ def measure(trial: Trial, happened: dict, stop_tail: float) -> dict:
     if trial.stop_at is None:
         first = happened["heard"][0]["at"] if happened["heard"] else 0.0
         # (the turn's nudges over silence are the skill's own "reply" lines, not self-triggers)
-        out["self"] = sum(1 for h in happened["heard"] if h["at"] > first and h["intent"])
+        selves = [h for h in happened["heard"] if h["at"] > first and h["intent"]]
+        for h in selves:  # shown, so that a self-trigger can be looked into
+            print(f"self-trigger ({trial.voice}, seed {trial.seed}): at {h['start']:.2f}-{h['end']:.2f} s heard "
+                  f"'{h['text']}' as {h['intent']} ({h.get('context')})", file=sys.stderr)
+        out["self"] = len(selves)
         return out
     stop_end = trial.stop_at + stop_tail
     # The device goes quiet where the StopOutput cuts what plays (the goodbye follows at once).
