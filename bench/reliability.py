@@ -24,17 +24,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 
 from mutations import mutate_bytes, mutate_text  # noqa: E402
-from speech import say, silence, timeline, write  # noqa: E402  (tests/speech.py: flite voices)
+from speech import say, timeline, write  # noqa: E402  (tests/speech.py: flite voices)
 from voice.cli import main as rituals  # noqa: E402
 from voice.errors import BUG_STATUS  # noqa: E402
 

@@ -41,7 +41,7 @@ SYSTEM_KEYS = frozenset({
     "calibrate_intro", "calibrate_say", "calibrate_done", "voice_check",
 })
 SYSTEM_PLACEHOLDERS = frozenset({"ritual", "names", "time", "description", "first", "second", "minutes", "count",
-                                 "period", "when", "unit", "who", "phrase", "best"})
+                                 "period", "when", "unit", "who", "phrase", "best_count", "best_unit"})
 
 
 @dataclass(frozen=True)

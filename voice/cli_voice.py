@@ -16,8 +16,8 @@ from voice.app import App
 from voice.cli_render import JsonReport, add_render_arguments, room_settings
 from voice.errors import AudioError
 from voice.happened import line
-from voice.runner import Trace
 from voice.journal_files import require_writable
+from voice.runner import Trace
 from voice.speech.engines import CHOICES, make_recognizer
 
 if TYPE_CHECKING:
@@ -62,6 +62,7 @@ def render(app: App, input_path: Path, output_path: Path, engine: str, model: Pa
     if is_same_file(input_path, output_path):
         raise AudioError(f"--output {output_path} is the input recording itself and would overwrite it: "
                          "give another file, e.g. --output out.wav.")
+    from voice.audio import RATE
     from voice.audio.convert import write_wav
     from voice.audio.room import RoomMicrophone
     from voice.audio.sources import WavSource
@@ -77,8 +78,12 @@ def render(app: App, input_path: Path, output_path: Path, engine: str, model: Pa
     clock = VirtualClock(0.0)
     microphone = RoomMicrophone(echo_room) if echo_room is not None else None
     room = RenderRoom(source.chunks(), Listener(recognizer), voice or make_voice(app), clock, room=microphone)
-    app.runner(room, room, clock, show or trace(sys.stdout)).run()
-    write_wav(output_path, room.output(len(source.audio) / 16000))
+    try:
+        app.runner(room, room, clock, show or trace(sys.stdout)).run()
+    finally:
+        if microphone is not None:
+            microphone.close()  # the canceller's C state, now rather than whenever it is collected
+    write_wav(output_path, room.output(len(source.audio) / RATE))
     return room
 
 

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from typing import Protocol
 
 from intents import Catalogue
-from voice.events import (Action, Activity, Chime, EndSession, Heard, Listen, ListenContext, Log, OutputDone, Say,
-                          SessionStatus, Tick)
+from voice.events import (Action, Activity, EndSession, Heard, Listen, ListenContext, Log, OutputDone, SessionStatus,
+                          Tick)
 from voice.matcher import Match, MatchSettings, recognize
 from voice.recorder import JournalRecorder
 from voice.skill import Skill

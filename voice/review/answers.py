@@ -69,7 +69,7 @@ class JournalAnswers:
         if together == 0:  # one ritual asked about, or only a weekly ritual's streak is alive
             return system.get("answer_streak", ritual=best.name, count=best.streak.current, unit=best_unit)
         return system.get("answer_streak_together", count=together, unit=self._unit("day", together),
-                          ritual=best.name, best=f"{best.streak.current} {best_unit}")
+                          ritual=best.name, best_count=best.streak.current, best_unit=best_unit)
 
     def _unit(self, unit: str, count: int) -> str:
         return self.library.system.get(f"unit_{unit}{'' if count == 1 else 's'}")
