@@ -68,6 +68,18 @@ def test_stop_spoken_in_the_middle_of_a_long_prompt_ends_the_session_stopped_and
     assert sound_spans(out[int((stop_end + 3.0) * 16000):]) == []
 
 
+def test_stop_spoken_over_a_long_answer_between_rituals_cuts_it_off_and_adds_nothing(tmp_path):
+    # Between rituals the device may be reading the list of rituals (about ten seconds); "stop" must
+    # end it there, and answering "Nothing is running right now" would be more talk, not less.
+    audio = timeline((0.5, say("what rituals are there")), (4.5, say("stop")), length=16)
+    result, out = listen(tmp_path, audio)
+    assert "heard: stop -> stop" in result.stdout
+    assert "Nothing is running" not in result.stdout
+    stop_end = 4.5 + sound_spans(say("stop"))[-1][1]
+    assert sound_spans(out[int((stop_end + 1.0) * 16000):]) == []
+    assert history(tmp_path / "data") == []
+
+
 def test_stop_spoken_in_the_middle_of_a_timer_ends_the_session_stopped(tmp_path):
     audio = timeline((0.5, say("let's do the reunion greeting")), (14.0, say("stop")), length=20)
     result, _ = listen(tmp_path, audio)

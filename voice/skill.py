@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from prompts import RitualLibrary
 from voice.engine import EngineSettings, RitualEngine
-from voice.events import Action, BeginSession, Chime, Event, Heard, Listen, Say, SessionStatus
+from voice.events import Action, BeginSession, Chime, Event, Heard, Listen, Say, SessionStatus, StopOutput
 from voice.matcher import Match
 
 
@@ -116,7 +116,11 @@ class Skill:
             return out + self._say(system.get("list_rituals", names=names))
         if match.intent == "help":
             return out + self._say(system.get("help_idle"))
-        if match.intent in ("stop", "pause", "resume", "skip", "repeat", "time_left"):
+        if match.intent == "stop":
+            # Between rituals "stop" can only mean "be quiet": cut whatever is playing (a long answer)
+            # and add no words, since telling them nothing runs would be more talk, not less.
+            return [StopOutput()]
+        if match.intent in ("pause", "resume", "skip", "repeat", "time_left"):
             return out + self._say(system.get("nothing_running"))
         reply = self.answers(match) if self.answers is not None else None
         if reply:
