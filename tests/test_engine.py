@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from voice import journal_events as je
 from voice.events import Chime, EndSession, Log, OutputDone, Say, Tick, TimerShown
 from voice.matcher import Match
 from voice.runner import Utterance
@@ -289,7 +290,7 @@ def test_ctrl_c_mid_timer_journals_the_time_the_timer_ran(library, catalogue, jo
     with pytest.raises(KeyboardInterrupt):
         runner.run("six_second_kiss", until_session_ends=True)
     [session] = journal.sessions()
-    [start] = [e for e in journal.events(session.id) if e.kind == "timer_start"]
-    [end] = [e for e in journal.events(session.id) if e.kind == "timer_end"]
-    assert session.status == "stopped" and end.data["ended_by"] == "stop"
-    assert end.data["seconds"] == pytest.approx(8.0 - start.offset_s) and 0 < end.data["seconds"] < 6
+    [start] = journal.events(session.id, kind=je.TimerStart)
+    [end] = journal.events(session.id, kind=je.TimerEnd)
+    assert session.status == "stopped" and end.event.ended_by == "stop"
+    assert end.event.seconds == pytest.approx(8.0 - start.offset_s) and 0 < end.event.seconds < 6

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 from voice.events import Action, BeginSession, EndSession, Log
 from voice.journal import Journal
+from voice.journal_events import SessionEnd, decode
 
 
 class JournalRecorder:
@@ -35,7 +36,7 @@ class JournalRecorder:
             if not self.store_content:
                 data.pop("text", None)
             self.journal.event(self.session_id, self.wall(action.at), action.at - self._session_start,
-                               action.kind, data)
+                               decode(action.kind, data))
         elif isinstance(action, EndSession) and self.session_id is not None:
             # Closed here before the journal's end (which also backs up), so a failing backup never
             # has the session "interrupted" after it was saved as finished.
@@ -46,6 +47,5 @@ class JournalRecorder:
         """The driver failed or was stopped mid-session: close the session with ``status``."""
         if self.session_id is not None:
             session_id, self.session_id = self.session_id, None
-            self.journal.event(session_id, self.wall(at), at - self._session_start, "session_end",
-                               {"status": status})
+            self.journal.event(session_id, self.wall(at), at - self._session_start, SessionEnd(status))
             self.journal.end(session_id, status, self.wall(at))
