@@ -88,6 +88,11 @@ def test_encode_then_decode_gives_the_same_event_and_the_same_json():
         assert je.decode(*je.encode(event)) == event
 
 
+def test_an_event_of_the_wrong_types_is_never_written():
+    with pytest.raises(TypeError, match="TimerStart.seconds is '6'"):
+        je.encode(je.TimerStart("6"))  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize("kind, data, version, reason", [
     ("hug", {}, 1, "no event is of kind 'hug'"),
     ("turn_end", {"who": "first", "seconds": 3.0, "ended_by": "done"}, 1, "it lacks 'partner'"),

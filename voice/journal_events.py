@@ -218,9 +218,19 @@ def _fits(value: object, accepted: tuple[type, ...]) -> bool:
 
 
 def encode(event: JournalEvent) -> tuple[str, dict[str, Any]]:
-    """The kind of ``event`` and its JSON object, as the journal and exports hold them."""
-    return event.KIND, {f.name: getattr(event, f.name) for f in _fields(type(event))
-                        if getattr(event, f.name) is not None or not f.absent_when_none}
+    """The kind of ``event`` and its JSON object, as the journal and exports hold them.
+
+    A field of the wrong type raises ``TypeError`` here, a bug in the caller: written, it would be
+    a row that ``decode`` calls damaged.
+    """
+    data = {}
+    for f in _fields(type(event)):
+        value = getattr(event, f.name)
+        if not _fits(value, f.accepted):
+            raise TypeError(f"{type(event).__name__}.{f.name} is {value!r}, which is not {f.described}")
+        if value is not None or not f.absent_when_none:
+            data[f.name] = value
+    return event.KIND, data
 
 
 def decode(kind: str, data: object, version: int = EVENT_VERSION) -> JournalEvent:
