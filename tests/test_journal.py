@@ -16,7 +16,7 @@ import pytest
 
 from voice.errors import JournalError
 from voice.journal import MIGRATIONS, Journal
-from voice.journal_events import SpeechHeard, TimerStart
+from voice.journal_events import SpeechHeard, TimerStart, TurnStart
 
 from conftest import ScriptedCouple
 
@@ -103,7 +103,7 @@ def test_interrupted_driver_closes_its_session(make_world):
 
     def unplug(action, now):
         from voice.events import Log
-        if isinstance(action, Log) and action.kind == "turn_start":
+        if isinstance(action, Log) and isinstance(action.event, TurnStart):
             raise DeviceUnplugged("microphone gone")
         return []
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta, timezone
 
 from voice.events import Action, BeginSession, EndSession, Log
 from voice.journal import Journal
-from voice.journal_events import SessionEnd, decode
+from voice.journal_events import SessionEnd, SpeechHeard
 
 
 class JournalRecorder:
@@ -32,11 +33,10 @@ class JournalRecorder:
                                                  self.wall(action.at))
             self._session_start = action.at
         elif isinstance(action, Log) and self.session_id is not None:
-            data = dict(action.data)
-            if not self.store_content:
-                data.pop("text", None)
-            self.journal.event(self.session_id, self.wall(action.at), action.at - self._session_start,
-                               decode(action.kind, data))
+            event = action.event
+            if isinstance(event, SpeechHeard) and not self.store_content:
+                event = dataclasses.replace(event, text=None)
+            self.journal.event(self.session_id, self.wall(action.at), action.at - self._session_start, event)
         elif isinstance(action, EndSession) and self.session_id is not None:
             # Closed here before the journal's end (which also backs up), so a failing backup never
             # has the session "interrupted" after it was saved as finished.
