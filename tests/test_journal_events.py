@@ -82,6 +82,25 @@ def test_rows_written_by_the_old_code_read_back_typed_and_export_unchanged(tmp_p
         journal.close()
 
 
+def test_an_export_written_by_the_old_code_imports_and_reads_back_typed(tmp_path):
+    start = T0.isoformat(timespec="milliseconds")
+    export = {"format": "spoken-rituals-journal", "version": 1, "away_days": [], "sessions": [
+        {"id": 7, "ritual": "bedtime_check_in", "started_at": start, "status": "stopped", "first_partner": 1,
+         "ended_at": (T0 + timedelta(minutes=3)).isoformat(timespec="milliseconds"), "first_name": "Sam",
+         "events": [{"at": start, "offset_s": float(i), "kind": kind, "data": data}
+                    for i, (kind, data) in enumerate(OLD_ROWS)]}]}
+    (tmp_path / "old-export.json").write_text(json.dumps(export, indent=2))
+    result = rituals(tmp_path / "data", "import", str(tmp_path / "old-export.json"))
+    assert result.returncode == 0, result.stderr
+    journal = Journal.open(tmp_path / "data" / "journal.sqlite3")
+    try:
+        assert [row.event for row in journal.events()] == EXPECTED
+    finally:
+        journal.close()
+    shown = json.loads(rituals(tmp_path / "data", "show", "1", "--json").stdout)
+    assert [(e["kind"], e["data"]) for e in shown["events"]] == OLD_ROWS
+
+
 def test_encode_then_decode_gives_the_same_event_and_the_same_json():
     for event, (kind, data) in zip(EXPECTED, OLD_ROWS):
         assert je.encode(event) == (kind, data)
