@@ -74,11 +74,12 @@ def system_measures() -> dict[str, float]:
         # Journal write time per event (synchronous=FULL, one transaction each).
         from datetime import datetime, timezone
         from voice.journal import Journal
+        from voice.journal_events import SpeechHeard
         journal = Journal.open(tmp_path / "j.sqlite3")
         sid = journal.begin("six_second_kiss", 0, "A", datetime.now(timezone.utc))
         began = time.perf_counter()
         for i in range(300):
-            journal.event(sid, datetime.now(timezone.utc), float(i), "heard", {"intent": "stop", "score": 100})
+            journal.event(sid, datetime.now(timezone.utc), float(i), SpeechHeard("stop", "idle", 100))
         measures["journal_ms_per_event"] = round((time.perf_counter() - began) / 300 * 1000, 3)
         journal.close()
     return measures

@@ -12,6 +12,7 @@ import pytest
 from intents import Catalogue, load_catalogue
 from prompts import RitualLibrary, load_library
 from voice.events import Action, Log
+from voice.journal_events import AskStart, JournalEvent, TurnStart
 from voice.journal import Journal
 from voice.planner import JournalPlanner
 from voice.recorder import JournalRecorder
@@ -51,11 +52,11 @@ class ScriptedCouple:
     reactions: list[tuple[float, str]] = field(default_factory=list)
 
     def __call__(self, action: Action, now: float) -> list[tuple[float, InputItem]]:
-        if isinstance(action, Log) and action.kind == "turn_start":
+        if isinstance(action, Log) and isinstance(action.event, TurnStart):
             self.turns += 1
             return [(0.5, VoiceActivity()), (self.talk, Utterance("it was a good day really")),
                     (self.talk + 1.0, Utterance(self.done_phrase))]
-        if isinstance(action, Log) and action.kind == "ask_start":
+        if isinstance(action, Log) and isinstance(action.event, AskStart):
             return [(1.0, Utterance(self.answer))]
         return []
 
@@ -69,9 +70,8 @@ class World:
     journal: Journal
     clock: VirtualClock
 
-    def logs(self, kind: str | None = None) -> list[Log]:
-        return [p.action for p in self.room.log
-                if isinstance(p.action, Log) and (kind is None or p.action.kind == kind)]
+    def logs(self, kind: type[JournalEvent] = JournalEvent) -> list[Log]:
+        return [p.action for p in self.room.log if isinstance(p.action, Log) and isinstance(p.action.event, kind)]
 
 
 @pytest.fixture()

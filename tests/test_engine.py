@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from voice import journal_events as je
 from voice.events import Chime, EndSession, Log, OutputDone, Say, Tick, TimerShown
 from voice.matcher import Match
 from voice.runner import Utterance
@@ -22,19 +23,19 @@ def _outputs(actions) -> int:
 
 
 def _log(actions, kind):
-    return [a for a in actions if isinstance(a, Log) and a.kind == kind]
+    return [a for a in actions if isinstance(a, Log) and isinstance(a.event, kind)]
 
 
 def test_six_second_kiss_timer_starts_and_ends_exactly_six_seconds_apart(library):
     engine = _engine(library, "six_second_kiss")
     acts = engine.start(10.0)
     acts = engine.handle(OutputDone(13.25, _outputs(acts)))  # the cue finished playing
-    assert _log(acts, "timer_start")[0].at == 13.25
+    assert _log(acts, je.TimerStart)[0].at == 13.25
     assert engine.next_deadline() == pytest.approx(19.25)
     late = engine.handle(Tick(19.25 + 0.004))  # a driver that wakes 4 ms late
-    end = _log(late, "timer_end")[0]
+    end = _log(late, je.TimerEnd)[0]
     assert end.at - 13.25 == pytest.approx(6.000, abs=1e-9)
-    assert end.data["seconds"] == 6.0
+    assert end.event.seconds == 6.0
     assert any(isinstance(a, Chime) and a.name == "end" for a in late)
 
 
@@ -43,12 +44,12 @@ def test_two_second_pause_in_the_middle_keeps_six_seconds_of_timer(library):
     n = _outputs(engine.start(0.0))
     engine.handle(OutputDone(2.0, n))                    # timer runs from 2.0
     paused = engine.handle(_heard(5.0, "pause"))        # 3 s in, 3 s left
-    assert _log(paused, "pause")[0].data["remaining"] == 3.0
+    assert _log(paused, je.Pause)[0].event.remaining == 3.0
     assert engine.handle(Tick(100.0)) == []              # time passing while paused changes nothing
     engine.handle(_heard(7.0, "resume"))                # paused for 2 s
     assert engine.next_deadline() == pytest.approx(10.0)
-    end = _log(engine.handle(Tick(10.0)), "timer_end")[0]
-    assert end.data["seconds"] == pytest.approx(6.0)     # 6.000 s of timer, pause left out
+    end = _log(engine.handle(Tick(10.0)), je.TimerEnd)[0]
+    assert end.event.seconds == pytest.approx(6.0)     # 6.000 s of timer, pause left out
     assert end.at == pytest.approx(10.0)
 
 
@@ -118,8 +119,8 @@ def test_skip_during_a_turn_ends_it_and_moves_on(library):
     n += _outputs(engine.handle(OutputDone(3.0, n)))
     engine.handle(OutputDone(5.0, n))
     acts = engine.handle(_heard(9.0, "skip"))
-    turn_end = _log(acts, "turn_end")[0]
-    assert turn_end.data == {"who": "first", "partner": 0, "seconds": 4.0, "ended_by": "skip", "spoke": False}
+    turn_end = _log(acts, je.TurnEnd)[0]
+    assert turn_end.event == je.TurnEnd(who="first", partner=0, seconds=4.0, ended_by="skip", spoke=False)
     assert "And what was one hard moment?" in [a.text for a in acts if isinstance(a, Say)]
 
 
@@ -134,8 +135,8 @@ def test_silent_turn_gets_one_hint_then_moves_on(library):
     assert engine.next_deadline() == pytest.approx(5.0 + 180)  # silence waits until the hint is said
     engine.handle(OutputDone(20.0, n + 1))
     moved = engine.handle(Tick(32.0))
-    assert _log(moved, "turn_end")[0].data["ended_by"] == "silence"
-    assert _log(moved, "turn_end")[0].data["spoke"] is False      # journaled as silent, not as talk
+    assert _log(moved, je.TurnEnd)[0].event.ended_by == "silence"
+    assert _log(moved, je.TurnEnd)[0].event.spoke is False      # journaled as silent, not as talk
 
 
 def test_turn_ends_at_its_time_limit_even_while_someone_talks(library):
@@ -147,8 +148,8 @@ def test_turn_ends_at_its_time_limit_even_while_someone_talks(library):
     for t in range(6, 185, 5):
         engine.handle(Activity(float(t)))
     acts = engine.handle(Tick(186.0))
-    end = _log(acts, "turn_end")[0]
-    assert end.at == 185.0 and end.data["ended_by"] == "time"
+    end = _log(acts, je.TurnEnd)[0]
+    assert end.at == 185.0 and end.event.ended_by == "time"
     assert library.system.get("turn_time_up") in [a.text for a in acts if isinstance(a, Say)]
 
 
@@ -162,7 +163,7 @@ def test_not_understood_yes_no_gets_one_reprompt_then_counts_as_no(library):
     assert [a.text for a in first if isinstance(a, Say)] == [library.system.get("not_understood_ask")]
     engine.handle(OutputDone(7.0, n + 1))
     second = engine.handle(Tick(7.0 + 10.0))               # then silence
-    assert _log(second, "answer")[0].data == {"yes": False}
+    assert _log(second, je.Answer)[0].event == je.Answer(yes=False)
     assert "Alright. Here we go." in [a.text for a in second if isinstance(a, Say)]
 
 
@@ -197,7 +198,7 @@ def test_deck_questions_do_not_repeat_until_the_deck_is_used_up(make_world, libr
     for _ in range(sessions):
         world = make_world(respond=ScriptedCouple())
         world.runner.run("deeper_questions", until_session_ends=True)
-        asked += [log.data["question"] for log in world.logs("question")]
+        asked += [log.event.question for log in world.logs(je.Question)]
     first_pass = asked[: len(deck)]
     assert sorted(first_pass) == sorted(deck)              # every question once before any repeat
     assert len(set(asked[len(deck):])) == len(asked[len(deck):])
@@ -214,7 +215,7 @@ def test_idle_skill_reprompts_once_then_stays_quiet(library):
 def test_scripted_piped_text_through_the_runner_completes_the_kiss(make_world):
     world = make_world([(0.0, Utterance("let's do the 6 second kiss"))])
     world.runner.run()
-    start, end = world.logs("timer_start")[0], world.logs("timer_end")[0]
+    start, end = world.logs(je.TimerStart)[0], world.logs(je.TimerEnd)[0]
     assert end.at - start.at == pytest.approx(6.0, abs=1e-9)
     assert world.journal.sessions()[-1].status == "completed"
     assert isinstance(world.logs()[-1], Log)
@@ -240,8 +241,8 @@ def test_a_turn_someone_spoke_in_is_journaled_as_spoken(library):
     n += _outputs(engine.handle(OutputDone(3.0, n)))
     engine.handle(OutputDone(5.0, n))
     engine.handle(Activity(6.0))
-    turn_end = _log(engine.handle(_heard(9.0, "done")), "turn_end")[0]
-    assert (turn_end.data["spoke"], turn_end.data["ended_by"], turn_end.data["seconds"]) == (True, "done", 4.0)
+    turn_end = _log(engine.handle(_heard(9.0, "done")), je.TurnEnd)[0]
+    assert (turn_end.event.spoke, turn_end.event.ended_by, turn_end.event.seconds) == (True, "done", 4.0)
 
 
 @pytest.mark.parametrize("paused", [False, True])
@@ -252,8 +253,8 @@ def test_a_timer_stopped_half_way_is_journaled_with_the_time_it_ran(library, pau
     if paused:
         engine.handle(_heard(4.0, "pause"))              # 2 s in; the pause does not count
     acts = engine.handle(_heard(5.0, "stop"))
-    [end] = _log(acts, "timer_end")
-    assert end.data == {"seconds": 2.0 if paused else 3.0, "ended_by": "stop"} and end.at == 5.0
+    [end] = _log(acts, je.TimerEnd)
+    assert end.event == je.TimerEnd(seconds=2.0 if paused else 3.0, ended_by="stop") and end.at == 5.0
     assert [a.status for a in acts if isinstance(a, EndSession)] == ["stopped"]
 
 
@@ -263,8 +264,8 @@ def test_a_turn_skipped_from_a_pause_leaves_the_pause_out_of_its_length(library)
     n += _outputs(engine.handle(OutputDone(3.0, n)))
     engine.handle(OutputDone(5.0, n))                    # the turn opens at 5.0
     engine.handle(_heard(8.0, "pause"))
-    turn_end = _log(engine.handle(_heard(60.0, "skip")), "turn_end")[0]
-    assert (turn_end.data["seconds"], turn_end.data["ended_by"]) == (3.0, "skip")
+    turn_end = _log(engine.handle(_heard(60.0, "skip")), je.TurnEnd)[0]
+    assert (turn_end.event.seconds, turn_end.event.ended_by) == (3.0, "skip")
 
 
 def test_ctrl_c_mid_timer_journals_the_time_the_timer_ran(library, catalogue, journal):
@@ -289,7 +290,7 @@ def test_ctrl_c_mid_timer_journals_the_time_the_timer_ran(library, catalogue, jo
     with pytest.raises(KeyboardInterrupt):
         runner.run("six_second_kiss", until_session_ends=True)
     [session] = journal.sessions()
-    [start] = [e for e in journal.events(session.id) if e.kind == "timer_start"]
-    [end] = [e for e in journal.events(session.id) if e.kind == "timer_end"]
-    assert session.status == "stopped" and end.data["ended_by"] == "stop"
-    assert end.data["seconds"] == pytest.approx(8.0 - start.offset_s) and 0 < end.data["seconds"] < 6
+    [start] = journal.events(session.id, kind=je.TimerStart)
+    [end] = journal.events(session.id, kind=je.TimerEnd)
+    assert session.status == "stopped" and end.event.ended_by == "stop"
+    assert end.event.seconds == pytest.approx(8.0 - start.offset_s) and 0 < end.event.seconds < 6

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from voice.journal import Journal
+from voice.journal_events import TurnEnd
 
 T0 = datetime(2026, 11, 20, 21, 0, tzinfo=timezone.utc)
 
@@ -31,8 +32,7 @@ def export(tmp_path: Path) -> dict:
     for day, ritual in enumerate(("bedtime_check_in", "six_second_kiss", "bedtime_check_in")):
         start = T0 + timedelta(days=day)
         sid = journal.begin(ritual, day % 2, "Alex", start)
-        journal.event(sid, start + timedelta(seconds=30), 30.0, "turn_end",
-                      {"who": "first", "partner": 0, "seconds": 30.0, "ended_by": "done"})
+        journal.event(sid, start + timedelta(seconds=30), 30.0, TurnEnd("first", 0, 30.0, "done"))
         journal.end(sid, "completed", start + timedelta(minutes=5))
     journal.mark_away(["2026-11-25"], T0)
     journal.close()
@@ -67,6 +67,9 @@ BAD = {   # kind: (how session 2 is changed, the reason given, where it is in JS
     "no time zone": (lambda s: s.update(started_at="2026-11-21T21:00:00"), "has no time zone", SESSION_2),
     "event without a time zone": (lambda s: s["events"][0].update(at="2026-11-21T21:00:30"), "has no time zone",
                                   EVENT_2),
+    "event of no known kind": (lambda s: s["events"][0].update(kind="hug"), "no event is of kind 'hug'", EVENT_2),
+    "event details not its kind's": (lambda s: s["events"][0]["data"].update(seconds="long"), "'seconds' is 'long'",
+                                     EVENT_2),
 }
 
 

@@ -16,6 +16,7 @@ import pytest
 
 from voice.errors import JournalError
 from voice.journal import MIGRATIONS, Journal
+from voice.journal_events import SpeechHeard, TimerStart, TurnStart
 
 from conftest import ScriptedCouple
 
@@ -36,12 +37,12 @@ def test_journal_is_wal_versioned_and_owner_only(journal):
 
 def test_session_and_events_round_trip(journal):
     sid = journal.begin("six_second_kiss", 1, "Sam", T0)
-    journal.event(sid, T0, 0.0, "timer_start", {"seconds": 6})
+    journal.event(sid, T0, 0.0, TimerStart(6))
     journal.end(sid, "completed", T0.replace(second=8))
     [session] = journal.sessions()
     assert (session.ritual_id, session.status, session.first_partner, session.duration) == (
         "six_second_kiss", "completed", 1, 8.0)
-    assert [(e.kind, e.data) for e in journal.events(sid)] == [("timer_start", {"seconds": 6})]
+    assert [e.event for e in journal.events(sid)] == [TimerStart(6)]
 
 
 def test_spoken_content_is_stored_only_when_the_config_says_so(make_world):
@@ -49,11 +50,13 @@ def test_spoken_content_is_stored_only_when_the_config_says_so(make_world):
     script = [(0.0, Utterance("let's check in"))]
     world = make_world(script, respond=ScriptedCouple(), store_content=False)
     world.runner.run()
-    heard = [e.data for e in world.journal.events(kind="heard")]
-    assert heard and all("text" not in d for d in heard)
+    heard = [e.event for e in world.journal.events(kind=SpeechHeard)]
+    assert heard and all(h.text is None for h in heard)
+    stored = world.journal._db.execute("SELECT data FROM events WHERE kind = 'heard'").fetchall()
+    assert stored and all('"text"' not in row[0] for row in stored)
     world = make_world(script, respond=ScriptedCouple(), store_content=True)
     world.runner.run()
-    texts = [e.data.get("text") for e in world.journal.events(kind="heard")]
+    texts = [e.event.text for e in world.journal.events(kind=SpeechHeard)]
     assert "it was a good day really" in texts
 
 
@@ -81,8 +84,7 @@ def test_a_killed_process_leaves_an_interrupted_session_and_earlier_sessions_int
     kiss, coffee = journal.sessions()
     assert (kiss.ritual_id, kiss.status) == ("six_second_kiss", "completed")
     assert coffee.status == "interrupted" and coffee.ended_at is not None
-    kinds = [e.kind for e in journal.events(coffee.id)]
-    assert "timer_start" in kinds                     # what was written before the kill survived
+    assert journal.events(coffee.id, kind=TimerStart)  # what was written before the kill survived
     assert len(journal.events(kiss.id)) > 5
     journal.close()
 
@@ -101,7 +103,7 @@ def test_interrupted_driver_closes_its_session(make_world):
 
     def unplug(action, now):
         from voice.events import Log
-        if isinstance(action, Log) and action.kind == "turn_start":
+        if isinstance(action, Log) and isinstance(action.event, TurnStart):
             raise DeviceUnplugged("microphone gone")
         return []
 

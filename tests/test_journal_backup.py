@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from voice.journal import MIGRATIONS, Journal
+from voice.journal_events import TimerStart
 
 T0 = datetime(2026, 11, 20, 21, 0, tzinfo=timezone.utc)
 
@@ -27,7 +28,7 @@ def add_sessions(journal: Journal, count: int, first_day: int = 0) -> None:
     for day in range(first_day, first_day + count):
         start = T0 + timedelta(days=day)
         sid = journal.begin("six_second_kiss", day % 2, "Alex", start)
-        journal.event(sid, start, 0.0, "timer_start", {"seconds": 6})
+        journal.event(sid, start, 0.0, TimerStart(6))
         journal.end(sid, "completed", start + timedelta(seconds=8))
 
 
@@ -114,7 +115,7 @@ def test_check_holds_the_journal_to_the_projects_own_schema(kept):
     db.execute("DROP TABLE away_days")     # SQLite itself finds nothing wrong with this file
     db.close()
     result = rituals(kept, "journal", "check")
-    assert result.returncode == 1 and "not those of schema 2" in result.stdout
+    assert result.returncode == 1 and f"not those of schema {len(MIGRATIONS)}" in result.stdout
 
 
 @pytest.mark.parametrize("damage", [garble, truncate])

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from voice.journal import Journal
+from voice.journal_events import TurnEnd
 
 T0 = datetime(2026, 11, 20, 21, 0, tzinfo=timezone.utc)
 ROOT_POWERS = "-dac_override,-dac_read_search,-fowner"
@@ -52,8 +53,7 @@ def read_only(tmp_path: Path) -> Iterator[Path]:
     for day in range(2):
         start = T0 + timedelta(days=day)
         sid = journal.begin("bedtime_check_in", day, "Alex", start)
-        journal.event(sid, start + timedelta(seconds=40), 40.0, "turn_end",
-                      {"who": "first", "partner": 0, "seconds": 40.0, "ended_by": "done"})
+        journal.event(sid, start + timedelta(seconds=40), 40.0, TurnEnd("first", 0, 40.0, "done"))
         journal.end(sid, "completed", start + timedelta(minutes=6))
     journal.close()
     paths = [data, *data.rglob("*")]

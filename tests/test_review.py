@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from voice.journal import Journal
+from voice.journal_events import TurnEnd, decode
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
@@ -35,8 +36,8 @@ def evenings(tmp_path) -> Path:
         start = local_evening(days_ago)
         sid = journal.begin("bedtime_check_in", days_ago % 2, "Alex" if days_ago % 2 == 0 else "Sam", start)
         for i, secs in enumerate((40.0, 65.5, 30.0, 52.0)):
-            journal.event(sid, start + timedelta(seconds=60 * (i + 1)), 60.0 * (i + 1), "turn_end",
-                          {"who": "first" if i < 2 else "second", "partner": i // 2, "seconds": secs, "ended_by": "done"})
+            journal.event(sid, start + timedelta(seconds=60 * (i + 1)), 60.0 * (i + 1),
+                          TurnEnd("first" if i < 2 else "second", i // 2, secs, "done"))
         journal.end(sid, "completed", start + timedelta(minutes=6))
     for days_ago in [1, 8, 15]:
         sid = journal.begin("six_second_kiss", 0, "Alex", local_evening(days_ago) - timedelta(hours=2))
@@ -121,7 +122,7 @@ def test_show_tells_a_session_in_plain_words_and_json_keeps_every_event(tmp_path
                (140.0, "heard", {"intent": "stop", "context": "turn", "score": 1.0}),
                (140.0, "session_end", {"status": "stopped"})]
     for offset, kind, detail in moments:
-        journal.event(sid, start + timedelta(seconds=offset), offset, kind, detail)
+        journal.event(sid, start + timedelta(seconds=offset), offset, decode(kind, detail))
     journal.end(sid, "stopped", start + timedelta(seconds=141))
     journal.close()
     with_names = tmp_path / "config.toml"
@@ -267,9 +268,8 @@ def check_in(journal: Journal, start: datetime, spoke: tuple[bool, ...] = (True,
              status: str = "completed") -> int:
     sid = journal.begin("bedtime_check_in", 0, "Alex", start)
     for i, (said, secs) in enumerate(zip(spoke, partner_seconds)):
-        journal.event(sid, start + timedelta(seconds=60 * (i + 1)), 60.0 * (i + 1), "turn_end",
-                      {"who": ("first", "second")[i % 2], "partner": i % 2, "seconds": secs, "ended_by": "done",
-                       "spoke": said})
+        journal.event(sid, start + timedelta(seconds=60 * (i + 1)), 60.0 * (i + 1),
+                      TurnEnd(("first", "second")[i % 2], i % 2, secs, "done", spoke=said))
     journal.end(sid, status, start + timedelta(minutes=5))
     return sid
 

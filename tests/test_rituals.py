@@ -9,6 +9,7 @@ import pytest
 
 from prompts import DATA_DIR, load_library
 from prompts.schema import AskStep, ChimeStep, SayStep, TimerStep, TurnStep
+from voice import journal_events as je
 from voice.errors import DataFileError, UnknownRitualError
 
 from conftest import ScriptedCouple
@@ -32,12 +33,12 @@ def test_ritual_runs_to_completion_under_a_scripted_couple(make_world, ritual_id
     ritual = world.runner.skill.library.get(ritual_id)
     turns = [s for s in ritual.steps if isinstance(s, TurnStep)]
     assert couple.turns == len(turns)
-    ends = world.logs("turn_end")
-    assert all(e.data["ended_by"] == "done" for e in ends)
+    ends = world.logs(je.TurnEnd)
+    assert all(e.event.ended_by == "done" for e in ends)
     said = " ".join(world.room.said())
     assert "{" not in said and "}" not in said                # every placeholder was filled
     timers = [s.seconds for s in ritual.steps if isinstance(s, TimerStep)]
-    assert [e.data["seconds"] for e in world.logs("timer_end")] == timers
+    assert [e.event.seconds for e in world.logs(je.TimerEnd)] == timers
 
 
 def test_shape_of_the_core_rituals(library):

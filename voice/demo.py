@@ -21,6 +21,7 @@ from voice.audio.convert import read_wav
 from voice.audio.sources import CHUNK
 from voice.errors import AudioError, DataFileError
 from voice.events import Action, EndSession, Log
+from voice.journal_events import TurnStart
 from voice.yamlio import load_yaml
 
 SCRIPT = Path(__file__).resolve().parents[1] / "prompts" / "demo.yaml"
@@ -85,8 +86,8 @@ class DemoCouple:
         stream.add(0.5, flite(self.ask, self.partners[0][0]))
 
     def __call__(self, action: Action, now: float) -> None:
-        if isinstance(action, Log) and action.kind == "turn_start":
-            partner = int(action.data["partner"])
+        if isinstance(action, Log) and isinstance(action.event, TurnStart):
+            partner = action.event.partner
             voice, lines = self.partners[partner]
             line = lines[self.turns[partner] % len(lines)]
             self.turns[partner] += 1

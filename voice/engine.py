@@ -15,6 +15,7 @@ from typing import Literal
 
 from prompts import Ritual, SystemPrompts
 from prompts.schema import AskStep, ChimeStep, SayStep, Step, TimerStep, TurnStep
+from voice import journal_events as je
 from voice.events import (Action, Activity, Chime, EndSession, Event, Heard, Listen, ListenContext, Log,
                           OutputDone, Say, SessionStatus, StopOutput, TimerShown)
 from voice.engine_commands import CommandsMixin
@@ -60,7 +61,7 @@ class RitualEngine(CommandsMixin):
         return self._s.phase == "ended"
 
     def start(self, now: float) -> list[Action]:
-        out: list[Action] = [Log(now, "session_start", {"ritual": self.ritual.id, "first": self.first})]
+        out: list[Action] = [Log(now, je.SessionStart(self.ritual.id, self.first))]
         self._next(now, out)
         return out
 
@@ -163,7 +164,7 @@ class RitualEngine(CommandsMixin):
             self._finish(now, "completed", out)
             return
         step = self._step()
-        out.append(Log(now, "step", {"index": s.index, "type": type(step).__name__[:-4].lower()}))
+        out.append(Log(now, je.StepStart(s.index, type(step).__name__[:-4].lower())))
         self._enter(now, step, out)
 
     def _enter(self, now: float, step: Step, out: list[Action]) -> None:
@@ -199,7 +200,7 @@ class RitualEngine(CommandsMixin):
             fresh = [q for q in questions if q not in asked] or list(questions)
         question = self._rng.choice(fresh)
         asked.add(question)
-        out.append(Log(now, "question", {"deck": deck, "question": question}))
+        out.append(Log(now, je.Question(deck, question)))
         return question
 
     def _open_timer(self, now: float, step: TimerStep, seconds: float, out: list[Action]) -> None:
@@ -211,7 +212,7 @@ class RitualEngine(CommandsMixin):
             if step.last_minute and step.seconds > 120:
                 s.cues.append((60.0, self._fill(step.last_minute)))
             s.cues = [c for c in s.cues if c[0] < seconds]
-        out.append(Log(now, "timer_start", {"seconds": step.seconds}))
+        out.append(Log(now, je.TimerStart(step.seconds)))
         out.append(TimerShown(seconds, True, step.silent))
 
     def _open_turn(self, now: float, out: list[Action]) -> None:
@@ -222,14 +223,14 @@ class RitualEngine(CommandsMixin):
         s.deadline = now + step.max_seconds
         s.silence_at = now + step.silence_seconds
         self._listen(out, "turn")
-        out.append(Log(now, "turn_start", {"who": step.who, "partner": self._partner(step)}))
+        out.append(Log(now, je.TurnStart(step.who, self._partner(step))))
 
     def _open_ask(self, now: float, out: list[Action]) -> None:
         s = self._s
         s.phase, s.failures = "ask", 0
         s.silence_at = now + self.settings.ask_seconds
         self._listen(out, "idle")
-        out.append(Log(now, "ask_start", {"index": s.index}))
+        out.append(Log(now, je.AskStart(s.index)))
 
     def _ran(self, at: float) -> float:
         """How long the current timer or turn has run, pauses left out."""
@@ -247,14 +248,13 @@ class RitualEngine(CommandsMixin):
         (a turn that ended in a quiet room is silent, not a partner's talk)."""
         step = self._step()
         assert isinstance(step, TurnStep)
-        out.append(Log(at, "turn_end", {"who": step.who, "partner": self._partner(step),
-                                        "seconds": self._ran(until), "ended_by": ended_by,
-                                        "spoke": self._s.spoke}))
+        out.append(Log(at, je.TurnEnd(step.who, self._partner(step), self._ran(until), ended_by,
+                                      spoke=self._s.spoke)))
 
     def _answer(self, at: float, yes: bool, out: list[Action]) -> None:
         step = self._step()
         assert isinstance(step, AskStep)
-        out.append(Log(at, "answer", {"yes": yes}))
+        out.append(Log(at, je.Answer(yes)))
         reply = step.yes if yes else step.no
         if reply:
             self._s.phase = "output"
@@ -267,7 +267,7 @@ class RitualEngine(CommandsMixin):
         self._s.phase = "ended"
         self._s.deadline = self._s.silence_at = None
         self.status = status
-        out.append(Log(at, "session_end", {"status": status}))
+        out.append(Log(at, je.SessionEnd(status)))
         out.append(EndSession(at, status))
 
     # ---- time -----------------------------------------------------------------------------------
@@ -287,7 +287,7 @@ class RitualEngine(CommandsMixin):
                     s.cues.remove(cue)
                     self._say(out, cue[1], "cue")
                     continue
-                out.append(Log(s.deadline, "timer_end", {"seconds": self._ran(s.deadline), "ended_by": "time"}))
+                out.append(Log(s.deadline, je.TimerEnd(self._ran(s.deadline), "time")))
                 out.append(TimerShown(0.0, False))
                 self._next(s.deadline, out)
             elif s.phase == "turn":
@@ -312,7 +312,7 @@ class RitualEngine(CommandsMixin):
         if s.silences == 1 and (step.hint or not s.spoke):
             # One gentle reprompt: a hint for someone stuck, or the question again if nobody spoke.
             self._say(out, self._fill(step.hint or step.prompt, step), "reply" if step.hint else "prompt")
-            out.append(Log(at, "reprompt", {"reason": "silence"}))
+            out.append(Log(at, je.Reprompt("silence")))
         elif step.end_on_silence:
             self._end_turn(at, "silence", out)
         # else: this turn only ends on "I'm done" or at its time limit; keep waiting quietly
@@ -323,7 +323,7 @@ class RitualEngine(CommandsMixin):
         s.silence_at = None
         if s.failures == 1:
             self._say(out, self.system.get("not_understood_ask"), "reply")
-            out.append(Log(at, "reprompt", {"reason": "not understood"}))
+            out.append(Log(at, je.Reprompt("not understood")))
         else:
             self._answer(at, False, out)  # never a dead end: no answer counts as no
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from prompts.schema import TimerStep
+from voice import journal_events as je
 from voice.engine_state import PausedAt
 from voice.events import Action, Log, SessionStatus, TimerShown
 from voice.speech_text import spoken_duration
@@ -42,7 +43,7 @@ class CommandsMixin(_Base):
         phase = paused.phase if paused else s.phase
         until = paused.since if paused else at   # the time since the pause did not run
         if phase == "timer":
-            out.append(Log(at, "timer_end", {"seconds": self._ran(until), "ended_by": ended_by}))
+            out.append(Log(at, je.TimerEnd(self._ran(until), ended_by)))
         elif phase == "turn":
             self._log_turn_end(at, until, ended_by, out)
 
@@ -63,7 +64,7 @@ class CommandsMixin(_Base):
         s.paused = PausedAt(s.phase, remaining, now)
         s.phase = "paused"
         s.silence_at = None
-        out.append(Log(now, "pause", {"remaining": None if remaining is None else round(remaining, 3)}))
+        out.append(Log(now, je.Pause(None if remaining is None else round(remaining, 3))))
         if remaining is not None:
             out.append(TimerShown(remaining, False))
         self._listen(out, "turn")
@@ -76,7 +77,7 @@ class CommandsMixin(_Base):
             return
         saved, s.paused = s.paused, None
         s.paused_total += now - saved.since
-        out.append(Log(now, "resume", {"remaining": saved.remaining}))
+        out.append(Log(now, je.Resume(saved.remaining)))
         self._say(out, self.system.get("resumed"), "reply")
         if saved.phase in ("output", "start"):
             self._enter(now, self._step(), out)  # say the cut-off prompt again
@@ -94,7 +95,7 @@ class CommandsMixin(_Base):
         phase = s.paused.phase if s.phase == "paused" and s.paused else s.phase
         self._cut_output(out)
         self._say(out, self.system.get("skipped"), "reply")
-        out.append(Log(now, "skip", {"index": s.index}))
+        out.append(Log(now, je.Skip(s.index)))
         self._close_running(now, "skip", out)
         s.paused = None
         if phase == "timer":

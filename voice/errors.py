@@ -44,6 +44,20 @@ class JournalError(RitualsError):
     """The session journal is locked, damaged or cannot be written."""
 
 
+class EventError(JournalError):
+    """A journal event cannot be read as one of the kinds this version knows: an unknown kind, details
+    that are not that kind's, or an event written by a newer spoken-rituals. ``reason`` is the why
+    alone, for a caller that says where the event was and what to do in its own words."""
+
+    def __init__(self, kind: str, reason: str, newer: bool = False) -> None:
+        advice = ("upgrade spoken-rituals to read it" if newer else
+                  "run 'rituals journal check', then 'rituals journal restore' to bring back the newest backup")
+        super().__init__(f"A journal event ({kind!r}) cannot be read: {reason}; {advice}.")
+        self.kind = kind
+        self.reason = reason
+        self.newer = newer
+
+
 class UnknownRitualError(RitualsError):
     """A ritual name matched nothing; carries the closest suggestions."""
 

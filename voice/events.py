@@ -7,9 +7,10 @@ journal). Times are seconds on the driver's clock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal, Union
+from dataclasses import dataclass
+from typing import Literal, Union
 
+from voice.journal_events import JournalEvent
 from voice.matcher import Match
 
 ListenContext = Literal["idle", "turn"]
@@ -99,8 +100,8 @@ class Log:
     """A journal event at engine time ``at``."""
 
     at: float
-    kind: str
-    data: dict[str, Any] = field(default_factory=dict)
+    event: JournalEvent
+    """What happened: one of the kinds of ``voice.journal_events``."""
 
 
 @dataclass(frozen=True)

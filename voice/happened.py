@@ -11,8 +11,9 @@ import dataclasses
 import re
 from typing import Any
 
-from voice.events import Action, BeginSession, Chime, EndSession, Say
+from voice.events import Action, BeginSession, Chime, EndSession, Log, Say
 from voice.journal import SessionRow
+from voice.journal_events import encode
 from voice.runner import Acted, Traced, Understood
 
 
@@ -79,11 +80,15 @@ class Happened:
     @staticmethod
     def _action(at: float, entry: Acted, spans: dict[int, tuple[float, float]]) -> dict[str, Any]:
         action = entry.action
-        fields = dataclasses.asdict(action)
-        fields.pop("at", None)                   # the moment it was performed is the entry's own
         kind = _kind(action)
-        if "kind" in fields:                     # Say's and Log's own kinds
-            fields[f"{kind}_kind"] = fields.pop("kind")
+        if isinstance(action, Log):              # its event as the journal holds it
+            log_kind, data = encode(action.event)
+            fields: dict[str, Any] = {"data": data, "log_kind": log_kind}
+        else:
+            fields = dataclasses.asdict(action)
+            fields.pop("at", None)               # the moment it was performed is the entry's own
+            if "kind" in fields:                 # Say's own kind
+                fields[f"{kind}_kind"] = fields.pop("kind")
         out: dict[str, Any] = {"at": _t(at), "kind": kind, **fields}
         if isinstance(action, (Say, Chime)):
             start, end = spans.get(id(action), (None, None))  # none: cut off before it began

@@ -12,7 +12,6 @@ one-line reason), ``journal_health`` (the integrity check), ``journal_files`` (t
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import sqlite3
@@ -22,12 +21,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from voice.errors import JournalError
+from voice.errors import EventError, JournalError
 from voice.journal_backup import Backups
 from voice.journal_files import is_writable
 from voice.journal_open import connect_for_reading, connect_for_writing, damaged, translate
-from voice.journal_schema import (MIGRATIONS, STATUSES, EventRow, NewSession, SessionRow, iso,  # noqa: F401
-                                  migration_statements, parse_iso)
+from voice.journal_events import JournalEvent
+from voice.journal_schema import (MIGRATIONS, STATUSES, E, EventRow, NewSession, SessionRow, from_stored,  # noqa: F401
+                                  iso, migration_statements, parse_iso, stored)
+
+_INSERT_EVENT = "INSERT INTO events (session_id, at, offset_s, kind, data, version) VALUES (?, ?, ?, ?, ?, ?)"
 
 
 def _pid_alive(pid: int) -> bool:
@@ -153,10 +155,9 @@ class Journal:
                 (ritual_id, iso(started_at), first_partner, first_name, os.getpid(), socket.gethostname()))
             return int(cursor.lastrowid or 0)
 
-    def event(self, session_id: int, at: datetime, offset_s: float, kind: str, data: dict[str, Any]) -> None:
+    def event(self, session_id: int, at: datetime, offset_s: float, event: JournalEvent) -> None:
         with self._write() as db:
-            db.execute("INSERT INTO events (session_id, at, offset_s, kind, data) VALUES (?, ?, ?, ?, ?)",
-                       (session_id, iso(at), round(offset_s, 6), kind, json.dumps(data, sort_keys=True)))
+            db.execute(_INSERT_EVENT, (session_id, iso(at), round(offset_s, 6), *stored(event)))
 
     def end(self, session_id: int, status: str, ended_at: datetime) -> None:
         if status not in STATUSES:
@@ -215,12 +216,17 @@ class Journal:
         found = self.sessions(session_id=session_id)
         return found[0] if found else None
 
-    def events(self, session_id: int | None = None, kind: str | None = None,
-               ritual_id: str | None = None) -> list[EventRow]:
-        sql = ("SELECT e.id, e.session_id, e.at, e.offset_s, e.kind, e.data FROM events e "
+    def events(self, session_id: int | None = None, kind: type[E] = JournalEvent,
+               ritual_id: str | None = None) -> list[EventRow[E]]:
+        """The events (of one session, of one kind, of one ritual's sessions), in the order they happened.
+
+        A row that is not an event of a kind this program knows is damage (``EventError`` says why);
+        one written by a newer spoken-rituals says to upgrade.
+        """
+        sql = ("SELECT e.id, e.session_id, e.at, e.offset_s, e.kind, e.data, e.version FROM events e "
                "JOIN sessions s ON s.id = e.session_id")
         where, args = [], []
-        for column, value in (("e.session_id", session_id), ("e.kind", kind), ("s.ritual_id", ritual_id)):
+        for column, value in (("e.session_id", session_id), ("e.kind", kind.KIND or None), ("s.ritual_id", ritual_id)):
             if value is not None:
                 where.append(f"{column} = ?")
                 args.append(value)
@@ -228,7 +234,12 @@ class Journal:
             sql += " WHERE " + " AND ".join(where)
         rows = self._read(sql + " ORDER BY e.id", tuple(args))
         try:
-            return [EventRow(parse_iso(r[2]), r[3], r[4], json.loads(r[5]), id=r[0], session_id=r[1]) for r in rows]
+            return [EventRow(parse_iso(r[2]), r[3], from_stored(r[4], r[5], r[6]), id=r[0], session_id=r[1])
+                    for r in rows]
+        except EventError as exc:
+            if exc.newer:
+                raise
+            raise self._damaged(exc) from exc
         except (ValueError, TypeError) as exc:  # garbled event data or time
             raise self._damaged(exc) from exc
 
@@ -277,9 +288,8 @@ class Journal:
                     "VALUES (?, ?, ?, ?, ?, ?)",
                     (s.ritual_id, iso(s.started_at), iso(s.ended_at) if s.ended_at else None, s.status,
                      s.first_partner, s.first_name))
-                db.executemany("INSERT INTO events (session_id, at, offset_s, kind, data) VALUES (?, ?, ?, ?, ?)",
-                               [(cursor.lastrowid, iso(e.at), e.offset_s, e.kind, json.dumps(e.data, sort_keys=True))
-                                for e in s.events])
+                db.executemany(_INSERT_EVENT, [(cursor.lastrowid, iso(e.at), e.offset_s, *stored(e.event))
+                                               for e in s.events])
             db.executemany("INSERT OR IGNORE INTO away_days (day, noted_at) VALUES (?, ?)",
                            [(day, iso(noted_at)) for day in away])
         return len(fresh), len(sessions) - len(fresh)

@@ -1,7 +1,8 @@
 """Is a journal file sound? SQLite's own check, then the project's expectations of what it holds.
 
 The expected schema is not written down a second time: it is built from the same migrations in an
-in-memory database and compared table by table, column by column.
+in-memory database and compared table by table, column by column. The full check also reads every
+event as ``voice.journal_events`` does, so a row that history or show would call damaged is named here.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from voice.errors import EventError
 from voice.journal_files import connect_readonly
-from voice.journal_schema import MIGRATIONS, STATUSES, migration_statements, parse_iso
+from voice.journal_schema import MIGRATIONS, STATUSES, from_stored, migration_statements, parse_iso
 
 # SQLite's primary result codes for "this file is damaged" (SQLITE_CORRUPT, SQLITE_NOTADB). Anything
 # else (busy, locked, cannot open, read-only) says nothing about the file's contents.
@@ -60,7 +62,22 @@ def _expected_shape(version: int) -> list[tuple[object, ...]]:
         fresh.close()
 
 
-def _content_problem(db: sqlite3.Connection) -> str | None:
+def _event_problem(db: sqlite3.Connection) -> str | None:
+    """The first event row that is not an event this program can read (a newer one's are not ours to judge)."""
+    columns = {column[1] for column in db.execute("PRAGMA table_info(events)")}
+    version = "version" if "version" in columns else "1"  # journals from before events had versions
+    for event_id, kind, data, written_in in db.execute(f"SELECT id, kind, data, {version} FROM events ORDER BY id"):
+        try:
+            from_stored(kind, data, written_in)
+        except EventError as exc:
+            if not exc.newer:
+                return f"event {event_id} cannot be read: {exc.reason}"
+        except (ValueError, TypeError):
+            return f"event {event_id} cannot be read: its details are not JSON"
+    return None
+
+
+def _content_problem(db: sqlite3.Connection, quick: bool) -> str | None:
     if db.execute("PRAGMA foreign_key_check").fetchone() is not None:
         return "some events belong to no session"
     marks = ", ".join("?" * (len(STATUSES) + 1))
@@ -74,7 +91,7 @@ def _content_problem(db: sqlite3.Connection) -> str | None:
                 aware = False
             if not aware:
                 return f"session {session_id} has a time that is not a UTC time ({text!r})"
-    return None
+    return None if quick else _event_problem(db)  # every start-up need not read every event
 
 
 def examine(db: sqlite3.Connection, quick: bool = False) -> Health:
@@ -93,7 +110,7 @@ def examine(db: sqlite3.Connection, quick: bool = False) -> Health:
             return Health(f"its tables are not those of schema {version}", schema=version)
         if version == 0:
             return Health(None)  # a new, still empty journal
-        problem = _content_problem(db)
+        problem = _content_problem(db, quick)
         sessions = int(db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0])
         return Health(problem, sessions, version)
     except sqlite3.Error as exc:

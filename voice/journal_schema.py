@@ -6,9 +6,12 @@ or the records for one reads the same definitions the journal is built from.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+from voice.journal_events import EVENT_VERSION, JournalEvent, decode, encode
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: sessions and their events
@@ -41,6 +44,10 @@ MIGRATIONS: tuple[str, ...] = (
         day TEXT PRIMARY KEY,
         noted_at TEXT NOT NULL
     );
+    """,
+    # 3: the version each event was written in (voice.journal_events); every earlier row is version 1
+    """
+    ALTER TABLE events ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
     """,
 )
 
@@ -87,22 +94,37 @@ class SessionRow(Session):
                 "duration_s": None if self.duration is None else round(self.duration, 3)}
 
 
+E = TypeVar("E", bound=JournalEvent)
+
+
 @dataclass(frozen=True)
-class Event:
-    """What an event is: its moment, its offset from the session's start, its kind and details."""
+class Event(Generic[E]):
+    """What an event is: its moment, its offset from the session's start, and what happened."""
 
     at: datetime
     offset_s: float
-    kind: str
-    data: dict[str, Any]
+    event: E
+    """One of the kinds of ``voice.journal_events``."""
 
 
 @dataclass(frozen=True)
-class EventRow(Event):
+class EventRow(Event[E]):
     """One timestamped event of a session, as journaled."""
 
     id: int
     session_id: int
+
+
+def stored(event: JournalEvent) -> tuple[str, str, int]:
+    """The ``kind``, ``data`` and ``version`` columns that hold ``event``."""
+    kind, data = encode(event)
+    return kind, json.dumps(data, sort_keys=True), EVENT_VERSION
+
+
+def from_stored(kind: str, data: str, version: int) -> JournalEvent:
+    """The event those columns hold; raises ``ValueError`` for data that is not JSON and
+    ``voice.errors.EventError`` for JSON that is not one of the kinds."""
+    return decode(kind, json.loads(data), version)
 
 
 def migration_statements(number: int) -> list[str]:

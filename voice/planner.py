@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from prompts import RitualLibrary
 from voice.journal import Journal
+from voice.journal_events import Question
 from voice.skill import SessionPlan
 
 
@@ -31,7 +32,7 @@ class JournalPlanner:
         first = 0 if last is None else 1 - last
         ritual = self.library.get(ritual_id)
         history: dict[str, list[str]] = {}
-        for event in self.journal.events(kind="question", ritual_id=ritual_id):
-            history.setdefault(str(event.data.get("deck")), []).append(str(event.data.get("question")))
+        for row in self.journal.events(kind=Question, ritual_id=ritual_id):
+            history.setdefault(row.event.deck, []).append(row.event.question)
         asked = {deck: current_cycle(history.get(deck, []), questions) for deck, questions in ritual.decks.items()}
         return SessionPlan(first, asked)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta, timezone
 
 from voice.events import Action, BeginSession, EndSession, Log
 from voice.journal import Journal
+from voice.journal_events import SessionEnd, SpeechHeard
 
 
 class JournalRecorder:
@@ -31,11 +33,10 @@ class JournalRecorder:
                                                  self.wall(action.at))
             self._session_start = action.at
         elif isinstance(action, Log) and self.session_id is not None:
-            data = dict(action.data)
-            if not self.store_content:
-                data.pop("text", None)
-            self.journal.event(self.session_id, self.wall(action.at), action.at - self._session_start,
-                               action.kind, data)
+            event = action.event
+            if isinstance(event, SpeechHeard) and not self.store_content:
+                event = dataclasses.replace(event, text=None)
+            self.journal.event(self.session_id, self.wall(action.at), action.at - self._session_start, event)
         elif isinstance(action, EndSession) and self.session_id is not None:
             # Closed here before the journal's end (which also backs up), so a failing backup never
             # has the session "interrupted" after it was saved as finished.
@@ -46,6 +47,5 @@ class JournalRecorder:
         """The driver failed or was stopped mid-session: close the session with ``status``."""
         if self.session_id is not None:
             session_id, self.session_id = self.session_id, None
-            self.journal.event(session_id, self.wall(at), at - self._session_start, "session_end",
-                               {"status": status})
+            self.journal.event(session_id, self.wall(at), at - self._session_start, SessionEnd(status))
             self.journal.end(session_id, status, self.wall(at))

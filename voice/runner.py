@@ -15,6 +15,7 @@ from typing import Protocol
 from intents import Catalogue
 from voice.events import (Action, Activity, EndSession, Heard, Listen, ListenContext, Log, OutputDone, SessionStatus,
                           Tick)
+from voice.journal_events import SpeechHeard
 from voice.matcher import Match, MatchSettings, recognize
 from voice.recorder import JournalRecorder
 from voice.skill import Skill
@@ -187,9 +188,8 @@ class Runner:
 
     def _heard(self, item: Utterance, now: float) -> None:
         match = recognize(item.text, self.catalogue, self.context, self.match_settings) if item.text else None
-        data: dict[str, object] = {"intent": match.intent if match else None, "context": self.context,
-                                   "score": match.score if match else None, "text": item.text}
-        self.recorder.record(Log(now, "heard", data))
+        self.recorder.record(Log(now, SpeechHeard(match.intent if match else None, self.context,
+                                                  match.score if match else None, item.text)))
         if self.trace is not None:
             self.trace(now, Understood(item, match, self.context))
         self._perform(self.skill.handle(Heard(now, match, item.text)), now)

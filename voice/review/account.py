@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from voice.journal import EventRow, SessionRow
+from voice.journal_events import (Answer, AskStart, JournalEvent, Pause, Question, Reprompt, Resume, SessionEnd,
+                                  SessionStart, Skip, SpeechHeard, StepStart, TimerEnd, TimerStart, TurnEnd,
+                                  TurnStart)
 from voice.review.counting import turn_spoke
 
 STEP_KINDS = {"say": "the device spoke", "turn": "a turn to talk", "timer": "a timer", "chime": "a chime",
@@ -32,11 +35,11 @@ class Cast:
     names: tuple[str, str]
     """Today's names of partner 0 and 1 (the config's); the first partner's journaled name wins."""
 
-    def name(self, data: dict[str, Any]) -> str:
-        """The name of an event's partner: by ``who`` (first/second), which the session's journaled first
+    def name(self, turn: TurnStart | TurnEnd) -> str:
+        """The name of a turn's partner: by ``who`` (first/second), which the session's journaled first
         partner anchors, else by the partner's index."""
         first = self.session.first_partner
-        partner = {"first": first, "second": 1 - first}.get(data.get("who"), data.get("partner"))
+        partner = {"first": first, "second": 1 - first}.get(turn.who, turn.partner)
         if partner not in (0, 1):
             partner = first
         return self.session.first_name if partner == first else self.names[partner]
@@ -62,46 +65,45 @@ def headline(session: SessionRow, ritual_name: str) -> list[str]:
             f"Started {when}, {lasted}; {session.first_name} went first."]
 
 
-def _step(e: EventRow, cast: Cast) -> str:
-    return f"Step {int(e.data.get('index', 0)) + 1}: {STEP_KINDS.get(e.data.get('type'), e.data.get('type'))}."
+def _step(e: StepStart, cast: Cast) -> str:
+    return f"Step {e.index + 1}: {STEP_KINDS.get(e.type, e.type)}."
 
 
-def _turn_end(e: EventRow, cast: Cast) -> str:
-    how = ENDED_BY.get(e.data.get("ended_by"), f"(ended by {e.data.get('ended_by')})")
-    did = "talked for" if turn_spoke(e.data) else "was silent for"
-    return f"  {cast.name(e.data)} {did} {float(e.data.get('seconds', 0)):.1f} s, {how}."
+def _turn_end(e: TurnEnd, cast: Cast) -> str:
+    how = ENDED_BY.get(e.ended_by, f"(ended by {e.ended_by})")
+    did = "talked for" if turn_spoke(e) else "was silent for"
+    return f"  {cast.name(e)} {did} {float(e.seconds):.1f} s, {how}."
 
 
-def _heard(e: EventRow, cast: Cast) -> str | None:
-    intent = e.data.get("intent")
-    if not intent:
+def _heard(e: SpeechHeard, cast: Cast) -> str | None:
+    if not e.intent:
         return None  # talk that was not a command is the couple's own; the turns already account for it
-    said = f" (\"{e.data['text']}\")" if e.data.get("text") else ""
-    return f"  Heard \"{COMMANDS.get(intent, intent.replace('_', ' '))}\"{said}."
+    said = f" (\"{e.text}\")" if e.text else ""
+    return f"  Heard \"{COMMANDS.get(e.intent, e.intent.replace('_', ' '))}\"{said}."
 
 
-def _pause(e: EventRow, cast: Cast) -> str:
-    left = e.data.get("remaining")
-    return "  Paused" + (f" with {float(left):.0f} s left." if left is not None else ".")
+def _pause(e: Pause, cast: Cast) -> str:
+    return "  Paused" + (f" with {float(e.remaining):.0f} s left." if e.remaining is not None else ".")
 
 
-LINES: dict[str, Callable[[EventRow, Cast], str | None]] = {
-    "session_start": lambda e, cast: None,           # the headline says it
-    "step": _step,
-    "turn_start": lambda e, cast: f"  {cast.name(e.data)}'s turn began.",
-    "turn_end": _turn_end,
-    "timer_start": lambda e, cast: f"  A {float(e.data.get('seconds', 0)):g}-second timer started.",
-    "timer_end": lambda e, cast: f"  The timer ran its {float(e.data.get('seconds', 0)):g} s.",
-    "question": lambda e, cast: f"  The question: \"{e.data.get('question', '')}\"",
-    "ask_start": lambda e, cast: None,               # the step line says a question was asked
-    "answer": lambda e, cast: f"  The answer was {'yes' if e.data.get('yes') else 'no'}.",
-    "reprompt": lambda e, cast: "  " + REPROMPTS.get(e.data.get("reason"), "The device asked again."),
-    "pause": _pause,
-    "resume": lambda e, cast: "  Resumed.",
-    "skip": lambda e, cast: f"  Step {int(e.data.get('index', 0)) + 1} was skipped.",
-    "heard": _heard,
-    "session_end": lambda e, cast: ENDINGS.get(e.data.get("status"), f"It ended: {e.data.get('status')}."),
+LINES: dict[type[JournalEvent], Callable[[Any, Cast], str | None]] = {
+    SessionStart: lambda e, cast: None,              # the headline says it
+    StepStart: _step,
+    TurnStart: lambda e, cast: f"  {cast.name(e)}'s turn began.",
+    TurnEnd: _turn_end,
+    TimerStart: lambda e, cast: f"  A {float(e.seconds):g}-second timer started.",
+    TimerEnd: lambda e, cast: f"  The timer ran its {float(e.seconds):g} s.",
+    Question: lambda e, cast: f"  The question: \"{e.question}\"",
+    AskStart: lambda e, cast: None,                  # the step line says a question was asked
+    Answer: lambda e, cast: f"  The answer was {'yes' if e.yes else 'no'}.",
+    Reprompt: lambda e, cast: "  " + REPROMPTS.get(e.reason, "The device asked again."),
+    Pause: _pause,
+    Resume: lambda e, cast: "  Resumed.",
+    Skip: lambda e, cast: f"  Step {e.index + 1} was skipped.",
+    SpeechHeard: _heard,
+    SessionEnd: lambda e, cast: ENDINGS.get(e.status, f"It ended: {e.status}."),
 }
+"""One line (or none) per kind; every kind of ``voice.journal_events.KINDS`` has one."""
 
 
 def account(session: SessionRow, events: list[EventRow], ritual_name: str, names: tuple[str, str]) -> list[str]:
@@ -109,7 +111,7 @@ def account(session: SessionRow, events: list[EventRow], ritual_name: str, names
     cast = Cast(session, names)
     lines = headline(session, ritual_name)
     for e in events:
-        line = LINES.get(e.kind, lambda e, cast: f"  {e.kind.replace('_', ' ')}.")(e, cast)
+        line = LINES[type(e.event)](e.event, cast)
         if line is not None:
             lines.append(f"  {clock(e.offset_s):>5}  {line}")
     return lines

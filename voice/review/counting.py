@@ -6,28 +6,26 @@ turns marked silent, but the couple did not do it, so it never adds to a count o
 without turns (a kiss, quiet coffee) counts when completed: keeping the time together is the doing.
 Stopped and interrupted sessions are kept and shown, never counted.
 
-Turns journaled before silence was recorded (no ``spoke`` field) count as spoken: old entries are
-not second-guessed.
+Turns journaled before silence was recorded (``spoke`` is ``None``) count as spoken: old entries
+are not second-guessed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from voice.journal import Journal, SessionRow
+from voice.journal_events import TurnEnd
 
 
-def turn_spoke(data: Mapping[str, Any]) -> bool:
-    """Whether anyone spoke in the turn a ``turn_end`` event describes."""
-    return bool(data.get("spoke", True))
+def turn_spoke(turn: TurnEnd) -> bool:
+    """Whether anyone spoke in the turn."""
+    return turn.spoke is not False
 
 
 def silent_sessions(journal: Journal) -> set[int]:
     """Ids of sessions that had turns and nobody spoke in any of them."""
     spoken: dict[int, bool] = {}
-    for event in journal.events(kind="turn_end"):
-        spoken[event.session_id] = spoken.get(event.session_id, False) or turn_spoke(event.data)
+    for row in journal.events(kind=TurnEnd):
+        spoken[row.session_id] = spoken.get(row.session_id, False) or turn_spoke(row.event)
     return {session_id for session_id, spoke in spoken.items() if not spoke}
 
 

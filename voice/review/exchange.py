@@ -19,6 +19,7 @@ from typing import Any
 
 from voice.errors import RitualsError
 from voice.journal import EventRow, Journal, iso
+from voice.journal_events import encode
 from voice.review.validate import Problem, Record, check
 
 FORMAT = "spoken-rituals-journal"
@@ -29,7 +30,8 @@ CSV_FIELDS = ["record", "session", "ritual", "started_at", "ended_at", "status",
 
 def event_json(e: EventRow) -> dict[str, Any]:
     """One event as exports and ``rituals show --json`` give it."""
-    return {"at": iso(e.at), "offset_s": e.offset_s, "kind": e.kind, "data": e.data}
+    kind, data = encode(e.event)
+    return {"at": iso(e.at), "offset_s": e.offset_s, "kind": kind, "data": data}
 
 
 def collect(journal: Journal) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from prompts import RitualLibrary, SystemPrompts
 from voice.journal import Journal, SessionRow
+from voice.journal_events import TurnEnd
 from voice.review.counting import counted_sessions, silent_sessions, turn_spoke
 from voice.review.stats import RitualStats, days_ago, headline, local_day, plural, ritual_stats, streak_text
 
@@ -118,9 +119,9 @@ def render_report(journal: Journal, library: RitualLibrary, names: tuple[str, st
         day = local_day(s.started_at)
         per_week[day - timedelta(days=day.weekday())][s.ritual_id] += 1
     turns: dict[int, list[float]] = defaultdict(list)
-    for e in journal.events(kind="turn_end"):
-        if turn_spoke(e.data) and e.data.get("partner") in (0, 1):
-            turns[int(e.data["partner"])].append(float(e.data.get("seconds", 0)))
+    for row in journal.events(kind=TurnEnd):
+        if turn_spoke(row.event) and row.event.partner in (0, 1):
+            turns[row.event.partner].append(float(row.event.seconds))
     cards = [_card(st, library.system) for st in ritual_stats(journal, library, today) if st.last_done is not None]
     legend = "".join(f'<span><i style="background:{colors[r]}"></i>{html.escape(ritual_names[r])}</span>'
                      for r in library.rituals if any(r in c for c in per_week.values()))

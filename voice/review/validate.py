@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from voice.errors import EventError
+from voice.journal_events import decode
 from voice.journal_schema import STATUSES, Event, NewSession
+
+EXPORTED_EVENT_VERSION = 1
+"""The ``voice.journal_events`` version of the events in an export of format version 1. Exports are
+encoded at ``EVENT_VERSION``: whoever raises that raises the export's version too."""
 
 CLOCK_SKEW = timedelta(minutes=5)
 """How far past "now" a time may be: the two devices' clocks are rarely exactly the same."""
@@ -66,7 +72,11 @@ def _event(record: Record, now: datetime) -> Event:
     if isinstance(e["offset_s"], bool) or not isinstance(e["offset_s"], (int, float)) \
             or not isinstance(e["data"], dict) or not isinstance(e["kind"], str):
         raise _Bad("wrong types")
-    return Event(_moment(e, "at", now), float(e["offset_s"]), e["kind"], e["data"])
+    try:
+        event = decode(e["kind"], e["data"], EXPORTED_EVENT_VERSION)
+    except EventError as exc:
+        raise _Bad(exc.reason) from None
+    return Event(_moment(e, "at", now), float(e["offset_s"]), event)
 
 
 def _session(record: Record, rituals: Collection[str], now: datetime) -> NewSession:
