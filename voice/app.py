@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from voice.recorder import JournalRecorder
 from voice.review.answers import JournalAnswers
 from voice.runner import Clock, Output, Runner, Source, Trace
 from voice.skill import Skill
+from voice.wallclock import WallClock, real_wall_clock
 
 JOURNAL_FILE = "journal.sqlite3"
 
@@ -83,14 +83,17 @@ class App:
         return Journal.open_for_reading(self.journal_path) if self.reading else Journal.open(self.journal_path)
 
     def runner(self, source: Source, output: Output, clock: Clock,
-               trace: Trace | None = None) -> Runner:
+               trace: Trace | None = None, wall: WallClock | None = None) -> Runner:
         """The skill wired to this journal (planning, spoken answers, recording), between ``source``
-        and ``output``: the one assembly every driver (typing, WAV, microphone, demo) uses."""
+        and ``output``: the one assembly every driver (typing, WAV, microphone, demo) uses.
+        ``wall``: the moment the run starts at (render mode's ``--start-at``); default now."""
         journal = self.journal
+        wall = wall or real_wall_clock(clock.now())
+        # "today" for spoken answers is the session's day on its wall clock, not the machine's
         skill = Skill(self.library, self.names, JournalPlanner(journal, self.library),
-                      answers=JournalAnswers(journal, self.library))
-        recorder = JournalRecorder(journal, self.names, self.config.store_content, clock.now(),
-                                   datetime.now(timezone.utc))
+                      answers=JournalAnswers(journal, self.library, lambda: wall.local_day(clock.now())))
+        recorder = JournalRecorder(journal, self.names, self.config.store_content, wall.clock_origin,
+                                   wall.wall_origin)
         return Runner(skill, self.catalogue, source, output, clock, recorder, trace=trace)
 
     def close(self) -> None:
