@@ -55,3 +55,24 @@ def test_start_at_without_a_recording_is_one_line():
     result = rituals(Path("/nonexistent-data"), "listen", "--start-at", "2026-12-01 21:59:50")
     assert result.returncode == 2 and result.stderr.count("\n") == 1
     assert "--start-at are for files" in result.stderr
+
+
+def test_a_render_started_before_an_invitation_chimes_offers_and_a_spoken_yes_starts_the_ritual(tmp_path):
+    from voice.audio.convert import read_wav
+    from voice.audio.measure import sound_spans
+    data = tmp_path / "data"
+    assert rituals(data, "invitations", "add", "check in", "--at", "22:00").returncode == 0
+    inp = write(tmp_path / "in.wav", np.concatenate([silence(11.0), say("yes"), silence(2.0)]))
+    result = rituals(data, "listen", "--input", str(inp), "--output", str(tmp_path / "out.wav"),
+                     "--engine", "pocketsphinx", "--start-at", "2026-12-01 21:59:55")
+    assert result.returncode == 0, result.stderr
+    assert "It's time for the bedtime check-in, if you'd like. Shall we?" in result.stdout
+    first_sound = sound_spans(read_wav(tmp_path / "out.wav"), min_gap=0.3)[0][0]
+    assert abs(first_sound - 5.0) < 0.05                 # the chime, at ten o'clock on the sample clock
+    [session] = json.loads(rituals(data, "history", "--json").stdout)
+    assert session["ritual"] == "bedtime_check_in"
+    started = datetime.fromisoformat(session["started_at"]).astimezone(ZoneInfo("Europe/Berlin"))
+    origin = datetime(2026, 12, 1, 21, 59, 55, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert timedelta(seconds=11) < started - origin < timedelta(seconds=14)   # when "yes" was heard
+    import sqlite3
+    assert sqlite3.connect(data / "journal.sqlite3").execute("SELECT answer FROM offers").fetchall() == [("accepted",)]

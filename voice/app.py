@@ -17,7 +17,9 @@ from voice.planner import JournalPlanner
 from voice.recorder import JournalRecorder
 from voice.review.answers import JournalAnswers
 from voice.runner import Clock, Output, Runner, Source, Trace
-from voice.skill import Skill
+from voice.invitation_commands import InvitationCommands, first_answer
+from voice.invitation_store import InvitationStore
+from voice.inviting import Inviter, InvitingSkill
 from voice.wallclock import WallClock, real_wall_clock
 
 JOURNAL_FILE = "journal.sqlite3"
@@ -90,8 +92,11 @@ class App:
         journal = self.journal
         wall = wall or real_wall_clock(clock.now())
         # "today" for spoken answers is the session's day on its wall clock, not the machine's
-        skill = Skill(self.library, self.names, JournalPlanner(journal, self.library),
-                      answers=JournalAnswers(journal, self.library, lambda: wall.local_day(clock.now())))
+        invitations = InvitationStore(journal)
+        answers = first_answer(JournalAnswers(journal, self.library, lambda: wall.local_day(clock.now())),
+                               InvitationCommands(invitations, self.library, self.config.invitations))
+        skill = InvitingSkill(self.library, self.names, JournalPlanner(journal, self.library), answers=answers,
+                              inviter=Inviter(invitations, journal, wall, self.config.invitations))
         recorder = JournalRecorder(journal, self.names, self.config.store_content, wall.clock_origin,
                                    wall.wall_origin)
         return Runner(skill, self.catalogue, source, output, clock, recorder, trace=trace)
