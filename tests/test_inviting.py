@@ -3,6 +3,7 @@ whose wall time starts just before an invitation, the real journal underneath.""
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from datetime import datetime, time, timedelta, timezone
@@ -39,8 +40,8 @@ def run(app: App, script: list[tuple[float, object]], until: float | None = None
 
 
 def offers(app: App) -> list[tuple[str, str | None, int]]:
-    rows = app.journal._read("SELECT day, answer, again FROM offers ORDER BY id")
-    return [(r[0], r[1], r[2]) for r in rows]
+    with sqlite3.connect(app.journal_path) as db:
+        return db.execute("SELECT day, answer, again FROM offers ORDER BY id").fetchall()
 
 
 def offered_at(room: VirtualRoom) -> list[float]:
@@ -68,6 +69,13 @@ def test_later_offers_once_more_after_the_set_delay_and_silence_then_lets_it_go(
     assert "Still up for the bedtime check-in?" in room.said()
     assert offers(app) == [("2026-12-01", "later", 0), ("2026-12-01", "no_answer", 1)]
     assert app.journal.sessions() == []
+
+
+def test_a_second_later_is_a_no_for_tonight(tmp_path):
+    app = make_app(tmp_path, "[invitations]\nlater_minutes = 5\n")
+    room = run(app, [(14.0, Utterance("later")), (320.0, Utterance("later"))], until=3600.0)
+    assert len(offered_at(room)) == 2 and room.said()[-1] == "Okay. Another time."
+    assert offers(app) == [("2026-12-01", "later", 0), ("2026-12-01", "declined", 1)]
 
 
 def test_not_tonight_lets_it_go_until_the_next_evening(tmp_path):
@@ -126,3 +134,22 @@ def test_answers_show_in_stats_and_the_report_and_never_touch_a_streak(tmp_path)
     subprocess.run([sys.executable, "-m", "voice", *data, "report", "--out", str(report)], check=True,
                    capture_output=True)
     assert "<h2>Invitations</h2>" in report.read_text() and "1 declined" in report.read_text()
+
+
+def test_an_offer_left_waiting_by_a_stopped_device_counts_as_no_answer_and_is_not_made_again(tmp_path):
+    app = make_app(tmp_path)
+    store = InvitationStore(app.journal)
+    invitation = store.add("bedtime_check_in", time(22, 0), None, datetime.now(timezone.utc))
+    store.offered(invitation, START.date(), False, START)          # the device stopped while asking
+    room = run(app, [], until=120.0, invite=None)
+    assert offers(app) == [("2026-12-01", "no_answer", 0)] and offered_at(room) == []
+
+
+@pytest.mark.parametrize("setting, says", [('quiet_hours = "late"', 'quiet_hours must look like "23:00-07:00"'),
+                                           ("later_minutes = 0", "later_minutes must be 1 to 240"),
+                                           ("nag = true", "unknown setting 'invitations.nag'")])
+def test_a_wrong_invitation_setting_is_one_line(tmp_path, setting, says):
+    (tmp_path / "config.toml").write_text(f"[invitations]\n{setting}\n")
+    result = subprocess.run([sys.executable, "-m", "voice", "--config", str(tmp_path / "config.toml"),
+                             "--data-dir", str(tmp_path / "data"), "invitations", "list"], capture_output=True, text=True)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and says in result.stderr

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from voice.events import Action, Activity, Chime, Event, Heard, Listen, OutputDone, Say, Tick
 from voice.invitation_store import InvitationStore
@@ -48,7 +49,8 @@ class Inviter:
 class InvitingSkill(Skill):
     """A ``Skill`` that makes the offers its ``Inviter`` finds due (see the module docstring)."""
 
-    def __init__(self, *args, inviter: Inviter, **kwargs) -> None:  # noqa: ANN002, ANN003 - Skill's own
+    def __init__(self, *args: Any, inviter: Inviter, **kwargs: Any) -> None:
+        """``args``, ``kwargs``: the ``Skill``'s own; ``inviter``: where the invitations come from."""
         super().__init__(*args, **kwargs)
         self.inviter = inviter
         self._waiting: OfferState | None = None
