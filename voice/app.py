@@ -12,14 +12,14 @@ from intents import Catalogue, load_catalogue
 from prompts import RitualLibrary, load_library
 from voice.config import Config, data_dir, load_config
 from voice.errors import DataFileError
+from voice.invitation_commands import InvitationCommands, first_answer
+from voice.invitation_store import InvitationStore
+from voice.inviting import Inviter, InvitingSkill
 from voice.journal import Journal
 from voice.planner import JournalPlanner
 from voice.recorder import JournalRecorder
 from voice.review.answers import JournalAnswers
 from voice.runner import Clock, Output, Runner, Source, Trace
-from voice.invitation_commands import InvitationCommands, first_answer
-from voice.invitation_store import InvitationStore
-from voice.inviting import Inviter, InvitingSkill
 from voice.wallclock import WallClock, real_wall_clock
 
 JOURNAL_FILE = "journal.sqlite3"
@@ -91,8 +91,8 @@ class App:
         ``wall``: the moment the run starts at (render mode's ``--start-at``); default now."""
         journal = self.journal
         wall = wall or real_wall_clock(clock.now())
-        # "today" for spoken answers is the session's day on its wall clock, not the machine's
         invitations = InvitationStore(journal)
+        # "today" for spoken answers is the session's day on its wall clock, not the machine's
         answers = first_answer(JournalAnswers(journal, self.library, lambda: wall.local_day(clock.now())),
                                InvitationCommands(invitations, self.library, self.config.invitations))
         skill = InvitingSkill(self.library, self.names, JournalPlanner(journal, self.library), answers=answers,
