@@ -39,6 +39,9 @@ SYSTEM_KEYS = frozenset({
     "period_week", "period_month", "period_today", "when_today", "when_yesterday", "when_days_ago",
     "unit_day", "unit_days", "unit_week", "unit_weeks", "missed_gently",
     "calibrate_intro", "calibrate_say", "calibrate_done", "voice_check",
+    "invitation_offer", "invitation_again", "invitation_later", "invitation_declined", "invitation_set_daily",
+    "invitation_set_weekly", "invitations_removed", "invitations_none",
+    *(f"weekday_{day}" for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")),
 })
 SYSTEM_PLACEHOLDERS = frozenset({"ritual", "names", "time", "description", "first", "second", "minutes", "count",
                                  "period", "when", "unit", "who", "phrase", "best_count", "best_unit"})

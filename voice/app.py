@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 
@@ -13,12 +12,15 @@ from intents import Catalogue, load_catalogue
 from prompts import RitualLibrary, load_library
 from voice.config import Config, data_dir, load_config
 from voice.errors import DataFileError
+from voice.invitation_commands import InvitationCommands, first_answer
+from voice.invitation_store import InvitationStore
+from voice.inviting import Inviter, InvitingSkill
 from voice.journal import Journal
 from voice.planner import JournalPlanner
 from voice.recorder import JournalRecorder
 from voice.review.answers import JournalAnswers
 from voice.runner import Clock, Output, Runner, Source, Trace
-from voice.skill import Skill
+from voice.wallclock import WallClock, real_wall_clock
 
 JOURNAL_FILE = "journal.sqlite3"
 
@@ -83,14 +85,20 @@ class App:
         return Journal.open_for_reading(self.journal_path) if self.reading else Journal.open(self.journal_path)
 
     def runner(self, source: Source, output: Output, clock: Clock,
-               trace: Trace | None = None) -> Runner:
+               trace: Trace | None = None, wall: WallClock | None = None) -> Runner:
         """The skill wired to this journal (planning, spoken answers, recording), between ``source``
-        and ``output``: the one assembly every driver (typing, WAV, microphone, demo) uses."""
+        and ``output``: the one assembly every driver (typing, WAV, microphone, demo) uses.
+        ``wall``: the moment the run starts at (render mode's ``--start-at``); default now."""
         journal = self.journal
-        skill = Skill(self.library, self.names, JournalPlanner(journal, self.library),
-                      answers=JournalAnswers(journal, self.library))
-        recorder = JournalRecorder(journal, self.names, self.config.store_content, clock.now(),
-                                   datetime.now(timezone.utc))
+        wall = wall or real_wall_clock(clock.now())
+        invitations = InvitationStore(journal)
+        # "today" for spoken answers is the session's day on its wall clock, not the machine's
+        answers = first_answer(JournalAnswers(journal, self.library, lambda: wall.local_day(clock.now())),
+                               InvitationCommands(invitations, self.library, self.config.invitations))
+        skill = InvitingSkill(self.library, self.names, JournalPlanner(journal, self.library), answers=answers,
+                              inviter=Inviter(invitations, journal, wall, self.config.invitations))
+        recorder = JournalRecorder(journal, self.names, self.config.store_content, wall.clock_origin,
+                                   wall.wall_origin)
         return Runner(skill, self.catalogue, source, output, clock, recorder, trace=trace)
 
     def close(self) -> None:

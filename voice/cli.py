@@ -100,6 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_eval(sub)
     add_calibrate(sub)
     add_models(sub)
+    from voice.cli_service import add_commands as add_service
+    add_service(sub)
+    from voice.cli_invitations import add_commands as add_invitations
+    add_invitations(sub)
 
     p = sub.add_parser("doctor", help="check microphone, speaker, speech engines, models and data")
     p.set_defaults(func=lambda app, args: __import__("voice.doctor", fromlist=["run_doctor"]).run_doctor(app),

@@ -13,6 +13,7 @@ from voice.audio.room_settings import RoomSettings
 from voice.errors import OptionError
 from voice.happened import Happened
 from voice.journal import Journal
+from voice.wallclock import START_AT_FORMAT, WallClock, parse_start_at
 
 if TYPE_CHECKING:
     from voice.render import RenderRoom
@@ -45,6 +46,9 @@ def add_render_arguments(parser: argparse.ArgumentParser) -> None:
                            help=f"{doc} ({_num(low)} to {_num(high)}; default {'none' if default is None else _num(default)})")
     group.add_argument("--json", action="store_true",
                        help="print what happened (heard, done, sessions) as one JSON document instead of the trace")
+    group.add_argument("--start-at", metavar=f'"{START_AT_FORMAT}"',
+                       help="the wall-clock time the recording starts at (local time; default now): sessions, "
+                            "days, quiet hours and invitations follow it, advancing with the recording")
 
 
 def room_settings(args: argparse.Namespace) -> RoomSettings | None:
@@ -57,10 +61,15 @@ def room_settings(args: argparse.Namespace) -> RoomSettings | None:
         if not low <= value <= high:
             raise OptionError(f"{option} {_num(value)} is out of range: give {_num(low)} to {_num(high)}.")
         given[name] = value
-    if args.input is None and (args.room or given or args.json):
-        raise OptionError("--room, its settings and --json are for files: add --input IN.wav --output OUT.wav "
-                          "(the microphone is in a real room already).")
+    if args.input is None and (args.room or given or args.json or args.start_at is not None):
+        raise OptionError("--room, its settings, --json and --start-at are for files: add --input IN.wav "
+                          "--output OUT.wav (the microphone is in a real room, at the real time, already).")
     return dataclasses.replace(RoomSettings(), **given) if args.room or given else None
+
+
+def start_wall(args: argparse.Namespace) -> WallClock | None:
+    """``--start-at``: the render's sample time 0 is that moment (``None``: now)."""
+    return None if args.start_at is None else WallClock(0.0, parse_start_at(args.start_at))
 
 
 class JsonReport:

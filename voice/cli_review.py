@@ -18,6 +18,7 @@ from voice.errors import RitualsError
 from voice.review import exchange
 from voice.review.account import account
 from voice.review.report import render_report
+from voice.review.invited import invitations_line
 from voice.review.stats import RitualStats, days_ago, headline, local_today, plural, ritual_stats, streak_text
 
 
@@ -68,7 +69,9 @@ def cmd_stats(app: App, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([s.to_json() for s in stats], indent=2))
         return 0
-    print("\n".join(stats_lines(stats, app.library.system)) or "No sessions yet.")
+    lines = stats_lines(stats, app.library.system)
+    invited = invitations_line(app.journal, local_today())
+    print("\n".join(lines + ([invited] if invited else [])) or "No sessions yet.")
     return 0
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from voice.app import App
-from voice.cli_render import JsonReport, add_render_arguments, room_settings
+from voice.cli_render import JsonReport, add_render_arguments, room_settings, start_wall
 from voice.errors import AudioError
 from voice.happened import line
 from voice.journal_files import require_writable
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from voice.audio.room_settings import RoomSettings
     from voice.render import RenderRoom
     from voice.speech.tts import Voice
+    from voice.wallclock import WallClock
 
 
 def make_voice(app: App) -> Voice:
@@ -56,9 +57,10 @@ def is_same_file(a: Path, b: Path) -> bool:
 
 def render(app: App, input_path: Path, output_path: Path, engine: str, model: Path | None,
            voice: Voice | None = None, echo_room: RoomSettings | None = None,
-           show: Trace | None = None) -> RenderRoom:
+           show: Trace | None = None, wall: WallClock | None = None) -> RenderRoom:
     """Run the real loop over ``input_path``; write what the device said and played to ``output_path``.
-    ``echo_room``: the microphone also hears the device in such a room; ``show``: the trace (printed)."""
+    ``echo_room``: the microphone also hears the device in such a room; ``show``: the trace (printed);
+    ``wall``: the moment the recording starts at (default now)."""
     if is_same_file(input_path, output_path):
         raise AudioError(f"--output {output_path} is the input recording itself and would overwrite it: "
                          "give another file, e.g. --output out.wav.")
@@ -79,7 +81,7 @@ def render(app: App, input_path: Path, output_path: Path, engine: str, model: Pa
     microphone = RoomMicrophone(echo_room) if echo_room is not None else None
     room = RenderRoom(source.chunks(), Listener(recognizer), voice or make_voice(app), clock, room=microphone)
     try:
-        app.runner(room, room, clock, show or trace(sys.stdout)).run()
+        app.runner(room, room, clock, show or trace(sys.stdout), wall).run()
     finally:
         if microphone is not None:
             microphone.close()  # the canceller's C state, now rather than whenever it is collected
@@ -89,6 +91,7 @@ def render(app: App, input_path: Path, output_path: Path, engine: str, model: Pa
 
 def cmd_listen(app: App, args: argparse.Namespace) -> int:
     settings = room_settings(args)
+    wall = start_wall(args)  # a bad time is one line before anything is loaded
     require_writable(app.data_dir)  # before loading an engine or opening a microphone for nothing
     if args.input is None:
         from voice.live import run_live
@@ -97,7 +100,7 @@ def cmd_listen(app: App, args: argparse.Namespace) -> int:
         raise AudioError("--input needs --output OUT.wav (where the device's side is written).")
     report = JsonReport(app.journal) if args.json else None
     room = render(app, args.input, args.output, args.engine, args.model, echo_room=settings,
-                  show=report.happened if report else None)
+                  show=report.happened if report else None, wall=wall)
     if report is not None:
         report.print(room, settings)
     print(f"Wrote {args.output}.", file=sys.stderr if report else sys.stdout)  # --json: stdout is the JSON

@@ -6,15 +6,18 @@ Every setting has a safe default, so a missing config file is normal. A config n
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
 from voice.errors import ConfigError
+from voice.invitations import Rules, parse_quiet
 
 APP = "spoken-rituals"
 
@@ -48,6 +51,8 @@ class Config:
     """A Vosk model folder, when not given by ``--model`` / ``RITUALS_VOSK_MODEL``."""
     path: Path | None = None
     """The file this came from, if any."""
+    invitations: Rules = field(default_factory=Rules)
+    """``[invitations]``: quiet hours and how long "later" waits."""
 
 
 def default_config_path() -> Path:
@@ -80,7 +85,7 @@ def load_config(path: Path | None = None) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the config ({exc.__class__.__name__}).") from exc
     _check(data, {"partners": list, "store_content": bool, "voice": dict, "engine": str, "data_dir": str,
-                  "vosk_model": str}, "", path)
+                  "vosk_model": str, "invitations": dict}, "", path)
     partners = data.get("partners")
     if partners is not None and (len(partners) != 2 or not all(isinstance(p, str) and p.strip() for p in partners)):
         raise ConfigError(f"{path}: 'partners' must be two names, like partners = [\"Alex\", \"Sam\"].")
@@ -96,7 +101,22 @@ def load_config(path: Path | None = None) -> Config:
     return Config(tuple(p.strip() for p in partners) if partners else None,  # type: ignore[arg-type]
                   data.get("store_content", False), settings, engine,
                   Path(data["data_dir"]).expanduser() if "data_dir" in data else None,
-                  Path(data["vosk_model"]).expanduser() if "vosk_model" in data else None, path)
+                  Path(data["vosk_model"]).expanduser() if "vosk_model" in data else None, path,
+                  _invitation_rules(data.get("invitations", {}), path))
+
+
+def _invitation_rules(table: dict[str, Any], path: Path) -> Rules:
+    """``[invitations]``: ``quiet_hours = "23:00-07:00"`` (or "none"), ``later_minutes = 15``."""
+    _check(table, {"quiet_hours": str, "later_minutes": int}, "invitations.", path)
+    rules = Rules()
+    try:
+        quiet = parse_quiet(table["quiet_hours"]) if "quiet_hours" in table else rules.quiet
+    except ValueError:
+        raise ConfigError(f"{path}: invitations.quiet_hours must look like \"23:00-07:00\" (or \"none\").") from None
+    later = table.get("later_minutes", int(rules.later.total_seconds() // 60))
+    if not 1 <= later <= 240:
+        raise ConfigError(f"{path}: invitations.later_minutes must be 1 to 240.")
+    return dataclasses.replace(rules, quiet=quiet, later=timedelta(minutes=later))
 
 
 def data_dir(config: Config, override: Path | None = None) -> Path:

@@ -49,6 +49,29 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE events ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
     """,
+    # 4: invitations (a ritual at a local time, daily or on a weekday) and the offers made for them.
+    # A removed invitation is kept (removed_at) so the answers it had stay in the stats.
+    """
+    CREATE TABLE invitations (
+        id INTEGER PRIMARY KEY,
+        ritual_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        weekday INTEGER CHECK (weekday BETWEEN 0 AND 6),
+        created_at TEXT NOT NULL,
+        removed_at TEXT
+    );
+    CREATE TABLE offers (
+        id INTEGER PRIMARY KEY,
+        invitation_id INTEGER NOT NULL REFERENCES invitations (id),
+        ritual_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        offered_at TEXT NOT NULL,
+        again INTEGER NOT NULL DEFAULT 0,
+        answer TEXT CHECK (answer IN ('accepted', 'declined', 'later', 'no_answer')),
+        answered_at TEXT
+    );
+    CREATE INDEX offers_day ON offers (day, invitation_id);
+    """,
 )
 
 STATUSES = ("completed", "stopped", "interrupted")

@@ -10,6 +10,7 @@ from prompts import RitualLibrary, SystemPrompts
 from voice.journal import Journal, SessionRow
 from voice.journal_events import TurnEnd
 from voice.review.counting import counted_sessions, silent_sessions, turn_spoke
+from voice.review.invited import invitations_line
 from voice.review.stats import RitualStats, days_ago, headline, local_day, plural, ritual_stats, streak_text
 
 PALETTE = ["#d9576b", "#e08e45", "#6a9f58", "#4f86c6", "#8e6cc1", "#c9a227", "#3aa6a0", "#b56576", "#7d8597",
@@ -126,6 +127,7 @@ def render_report(journal: Journal, library: RitualLibrary, names: tuple[str, st
     legend = "".join(f'<span><i style="background:{colors[r]}"></i>{html.escape(ritual_names[r])}</span>'
                      for r in library.rituals if any(r in c for c in per_week.values()))
     first = min((local_day(s.started_at) for s in sessions), default=today)
+    invited = invitations_line(journal, today)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Our rituals</title><style>{CSS}</style></head>
 <body>
@@ -135,5 +137,6 @@ def render_report(journal: Journal, library: RitualLibrary, names: tuple[str, st
 <h2>Every day we showed up</h2>{_heatmap(counts, {date.fromisoformat(d) for d in journal.away_days()}, today)}
 <h2>Sessions per week</h2><div class="legend">{legend}</div>{_weekly_bars(per_week, colors, today)}
 <h2>How long each of us talked</h2>{_turn_bars(turns, names)}
+{f'<h2>Invitations</h2><p class="sub">{html.escape(invited)}</p>' if invited else ""}
 </body></html>
 """
