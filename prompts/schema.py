@@ -182,8 +182,9 @@ def check_placeholders(path: str, line: int | None, label: str, text: str,
         raise DataFileError(path, f"{label}: unbalanced braces in text ({exc})", line) from exc
     unknown = names - allowed
     if unknown:
-        raise DataFileError(path, f"{label}: unknown placeholder {{{sorted(unknown)[0]}}} (allowed: "
-                            + ", ".join("{" + p + "}" for p in sorted(allowed)) + ")", line)
+        given = ", ".join("{" + p + "}" for p in sorted(allowed))
+        raise DataFileError(path, f"{label}: unknown placeholder {{{sorted(unknown)[0]}}} "
+                            + (f"(allowed: {given})" if given else "(this text takes no placeholders)"), line)
 
 
 def _who(reader: _Reader) -> Who:

@@ -156,5 +156,35 @@ def test_a_custom_system_file_from_before_a_line_was_added_takes_that_line_from_
     path.write_text("\n".join(line for line in path.read_text().splitlines()
                               if not line.startswith("answer_count_one:")).replace("Ready.", "Here."))
     system = load_library(data).system
-    assert system.get("answer_count_one", ritual="kiss", period="today") == "One kiss session today."
+    assert system.get("answer_count_one", count=1, ritual="kiss", period="today") == "One kiss session today."
     assert system.get("voice_check") == "Here."                # the couple's own lines stay theirs
+
+
+@pytest.mark.parametrize("key,text,name", [
+    ("busy", "{names} are busy.", "names"),            # a name another line gets (list_rituals)
+    ("stopped", "Okay {first}, we stop.", "first"),
+    ("time_left", "{count} left.", "count"),
+])
+def test_a_system_line_using_a_name_it_is_not_given_fails_at_load_naming_file_and_line(tmp_path, key, text, name):
+    data = _copy_data(tmp_path)
+    path = data / "system.yaml"
+    lines = path.read_text().splitlines()
+    line_no = next(i for i, line in enumerate(lines, 1) if line.startswith(f"{key}:"))
+    lines[line_no - 1] = f'{key}: "{text}"'
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(DataFileError) as err:
+        load_library(data)
+    assert str(err.value).startswith(f"{path}:{line_no}: {key}: unknown placeholder {{{name}}}")
+
+
+def test_every_system_line_is_filled_with_exactly_the_names_it_declares(library):
+    from prompts import SYSTEM_LINES
+    for key, names in SYSTEM_LINES.items():
+        assert "{" not in library.system.get(key, **{n: "x" for n in names})
+    with pytest.raises(ValueError, match="system line busy needs {ritual}"):
+        library.system.get("busy")                   # a caller that forgets a name fails in every test
+
+
+def test_the_unused_starting_line_is_gone(library):
+    assert "starting" not in library.system.texts
+

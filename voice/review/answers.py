@@ -15,9 +15,12 @@ from voice.matcher import Match
 from voice.review.counting import counted_sessions
 from voice.review.stats import RitualStats, days_ago, local_day, local_today, ritual_stats, within
 from voice.review.streaks import streak
+from voice.speech_text import Unit, spoken_unit
 
 INTENTS = frozenset({"ask_count", "ask_last", "ask_streak", "apart_today"})
 WINDOW_DAYS = {"today": 1, "week": 7, "month": 30}
+#: The spoken line for each period slot, spelled out so the load-time check of system.yaml sees it.
+PERIOD_KEYS = {"today": "period_today", "week": "period_week", "month": "period_month"}
 
 
 class JournalAnswers:
@@ -47,7 +50,7 @@ class JournalAnswers:
             period = match.slots.get("period", "week")
             count = sum(1 for day in done if within(day, today, WINDOW_DAYS[period]))
             return system.get("answer_count_one" if count == 1 else "answer_count", count=count, ritual=ritual.name,
-                              period=system.get(f"period_{period}"))
+                              period=system.get(PERIOD_KEYS[period]))
         if not done:
             return system.get("answer_never", ritual=ritual.name)
         return system.get("answer_last", ritual=ritual.name, when=days_ago(system, (today - max(done)).days))
@@ -71,8 +74,8 @@ class JournalAnswers:
         return system.get("answer_streak_together", count=together, unit=self._unit("day", together),
                           ritual=best.name, best_count=best.streak.current, best_unit=best_unit)
 
-    def _unit(self, unit: str, count: int) -> str:
-        return self.library.system.get(f"unit_{unit}{'' if count == 1 else 's'}")
+    def _unit(self, unit: Unit, count: int) -> str:
+        return spoken_unit(self.library.system, unit, count)
 
 
 def _streak_days(stats: RitualStats) -> int:
