@@ -16,10 +16,11 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from voice.errors import DataFileError, UnknownRitualError
+from voice.fields import check_placeholders
 from voice.normalize import normalize
 from voice.yamlio import LineDict, load_yaml
 
-from .schema import Ritual, check_placeholders, parse_ritual
+from .schema import Ritual, parse_ritual
 
 __all__ = ["Ritual", "RitualLibrary", "SystemPrompts", "SYSTEM_LINES", "load_library", "DATA_DIR"]
 

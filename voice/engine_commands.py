@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from prompts.schema import TimerStep
 from voice.engine_state import PausedAt
-from voice.events import Action, Log, SessionStatus, TimerShown
+from voice.events import Action, Log, SessionStatus, StopOutput, TimerShown
 from voice.speech_text import spoken_duration
 
 if TYPE_CHECKING:
@@ -39,97 +38,98 @@ class CommandsMixin(_Base):
         kiss stopped half-way is three seconds in the journal, not nothing."""
         s = self._s
         paused = s.paused if s.phase == "paused" else None
-        phase = paused.phase if paused else s.phase
+        running = paused.running if paused else self._running()
         until = paused.since if paused else at   # the time since the pause did not run
-        if phase == "timer":
-            out.append(Log(at, "timer_end", {"seconds": self._ran(until), "ended_by": ended_by}))
-        elif phase == "turn":
-            self._log_turn_end(at, until, ended_by, out)
+        if running is not None:
+            running.close(at, until, ended_by, out)
 
     def _cmd_stop(self, now: float, out: list[Action]) -> None:
         self._cut_output(out)
-        self._say(out, self.system.get("stopped"), "reply")
+        self.say(out, self.system.get("stopped"), "reply")
         self._close_running(now, "stop", out)
         self._finish(now, "stopped", out)
+
+    def _cut_output(self, out: list[Action]) -> None:
+        out.append(StopOutput())
+        self._finished = self._emitted
 
     def _cmd_pause(self, now: float, out: list[Action]) -> None:
         s = self._s
         if s.phase == "paused":
-            self._say(out, self.system.get("help_paused"), "reply")
+            self.say(out, self.system.get("help_paused"), "reply")
             return
         remaining = self.time_left(now)
         if s.phase == "output":
             self._cut_output(out)  # the interrupted prompt is said again on resume
-        s.paused = PausedAt(s.phase, remaining, now)
+        running = self._running()
+        s.paused = PausedAt(s.phase, running, remaining, now)
         s.phase = "paused"
-        s.silence_at = None
+        if running is not None:
+            running.pause()
         out.append(Log(now, "pause", {"remaining": None if remaining is None else round(remaining, 3)}))
         if remaining is not None:
             out.append(TimerShown(remaining, False))
-        self._listen(out, "turn")
-        self._say(out, self.system.get("paused"), "reply")
+        self.listen(out, "turn")
+        self.say(out, self.system.get("paused"), "reply")
 
     def _cmd_resume(self, now: float, out: list[Action]) -> None:
         s = self._s
         if s.phase != "paused" or s.paused is None:
-            self._say(out, self.system.get("not_paused"), "reply")
+            self.say(out, self.system.get("not_paused"), "reply")
             return
         saved, s.paused = s.paused, None
-        s.paused_total += now - saved.since
         out.append(Log(now, "resume", {"remaining": saved.remaining}))
-        self._say(out, self.system.get("resumed"), "reply")
-        if saved.phase in ("output", "start"):
+        self.say(out, self.system.get("resumed"), "reply")
+        if saved.running is None:
             self._enter(now, self._step(), out)  # say the cut-off prompt again
             return
-        s.phase = saved.phase
+        running = saved.running
+        running.resume(now, saved.remaining, now - saved.since)
+        s.phase = "running"
         if saved.remaining is not None:
-            s.deadline = now + saved.remaining
-            step = self._step()
-            out.append(TimerShown(saved.remaining, True, isinstance(step, TimerStep) and step.silent))
-        if saved.phase == "ask":
-            self._listen(out, "idle")
+            out.append(TimerShown(saved.remaining, True, running.silent))
+        self.listen(out, running.listening)
 
     def _cmd_skip(self, now: float, out: list[Action]) -> None:
         s = self._s
-        phase = s.paused.phase if s.phase == "paused" and s.paused else s.phase
+        running = s.paused.running if s.phase == "paused" and s.paused else self._running()
         self._cut_output(out)
-        self._say(out, self.system.get("skipped"), "reply")
+        self.say(out, self.system.get("skipped"), "reply")
         out.append(Log(now, "skip", {"index": s.index}))
         self._close_running(now, "skip", out)
         s.paused = None
-        if phase == "timer":
+        if running is not None and running.counts_down:
             out.append(TimerShown(0.0, False))
-        self._next(now, out)
+        self.next(now, out)
 
     def _cmd_repeat(self, now: float, out: list[Action]) -> None:
         if self._last_prompt:
-            self._say(out, self._last_prompt, "reply")
+            self.say(out, self._last_prompt, "reply")
 
     def _cmd_time_left(self, now: float, out: list[Action]) -> None:
         left = self.time_left(now)
         if left is None:
-            self._say(out, self.system.get("no_timer"), "reply")
+            self.say(out, self.system.get("no_timer"), "reply")
         else:
-            self._say(out, self.system.get("time_left", time=spoken_duration(left, self.system)), "reply")
+            self.say(out, self.system.get("time_left", time=spoken_duration(left, self.system)), "reply")
 
     def _cmd_help(self, now: float, out: list[Action]) -> None:
-        key = {"turn": "help_turn", "ask": "help_ask", "paused": "help_paused"}.get(self._s.phase, "help_ritual")
-        self._say(out, self.system.get(key), "reply")
+        running = self._running()
+        key = ("help_paused" if self._s.phase == "paused"
+               else running.help_key if running is not None else "help_ritual")
+        self.say(out, self.system.get(key), "reply")
+
+    def _step_command(self, intent: str, now: float, out: list[Action]) -> None:
+        """``done``, ``yes``, ``no``: the running step's to take; anywhere else they do not fit."""
+        running = self._running()
+        if running is None or not running.command(self, intent, now, out):
+            self.say(out, self.system.get("not_now"), "reply")
 
     def _cmd_done(self, now: float, out: list[Action]) -> None:
-        if self._s.phase == "turn":
-            self._end_turn(now, "done", out)
-        elif self._s.phase != "timer":  # nobody is told off for talking during a kiss
-            self._say(out, self.system.get("not_now"), "reply")
+        self._step_command("done", now, out)
 
     def _cmd_yes(self, now: float, out: list[Action]) -> None:
-        self._yes_no(now, True, out)
+        self._step_command("yes", now, out)
 
     def _cmd_no(self, now: float, out: list[Action]) -> None:
-        self._yes_no(now, False, out)
-
-    def _yes_no(self, now: float, yes: bool, out: list[Action]) -> None:
-        if self._s.phase == "ask":
-            self._answer(now, yes, out)
-        else:
-            self._say(out, self.system.get("not_now"), "reply")
+        self._step_command("no", now, out)
