@@ -9,8 +9,9 @@ from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 
-from intents import Catalogue, load_catalogue
+from intents import DEFAULT_PATH, Catalogue, load_catalogue
 from prompts import RitualLibrary, load_library
+from voice.commands import check_commands
 from voice.config import Config, data_dir, load_config
 from voice.errors import DataFileError
 from voice.journal import Journal
@@ -56,7 +57,9 @@ class App:
 
     @cached_property
     def catalogue(self) -> Catalogue:
-        return load_catalogue(self.library.spoken_names())
+        catalogue = load_catalogue(self.library.spoken_names(), DEFAULT_PATH)
+        check_commands(catalogue.intents, DEFAULT_PATH)  # every intent has its command, and back
+        return catalogue
 
     @property
     def names(self) -> tuple[str, str]:

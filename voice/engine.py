@@ -5,7 +5,8 @@ threads, no wall clock: the driver passes the time in every event and wakes the 
 ``next_deadline()``. Everything that happens at a deadline is stamped with the deadline itself, not
 with the (later) moment the driver woke, so a six-second timer is 6.000 s on any driver.
 
-What each step does is its own step type's (``voice.steps``); the engine is their ``Host``: it says,
+What each step does is its own step type's (``voice.steps``), what each command does is in
+``voice.commands``; the engine is the ``Host`` of the one and the ``Session`` of the other: it says,
 listens, keeps the step index and the pause, and moves on.
 """
 
@@ -17,9 +18,10 @@ from dataclasses import dataclass
 
 from intents import Context
 from prompts import Ritual, SystemPrompts
-from voice.engine_commands import CommandsMixin
+from voice.commands import COMMANDS
 from voice.engine_state import EngineState
-from voice.events import Action, Activity, Chime, EndSession, Event, Heard, Listen, Log, OutputDone, Say, SessionStatus
+from voice.events import (Action, Activity, Chime, EndSession, Event, Heard, Listen, Log, OutputDone, Say,
+                          SessionStatus, StopOutput)
 from voice.step_base import Running, SayKind, StepType, Who
 
 
@@ -33,7 +35,7 @@ class EngineSettings:
     """A pause longer than this ends the ritual kindly: a forgotten pause must not hang forever."""
 
 
-class RitualEngine(CommandsMixin):
+class RitualEngine:
     """Runs one ritual for one couple; see the module docstring."""
 
     def __init__(self, ritual: Ritual, system: SystemPrompts, names: tuple[str, str], first: int,
@@ -48,10 +50,10 @@ class RitualEngine(CommandsMixin):
         self._asked = {deck: set(questions) for deck, questions in (asked or {}).items()}
         self._rng = rng or random.Random(0)
         self._questions: dict[int, str] = {}
-        self._s = EngineState()
+        self.state = EngineState()
         self._emitted = outputs_before
         self._finished = outputs_before
-        self._last_prompt = ""
+        self.last_prompt = ""
         self._context: Context | None = None
         self.status: SessionStatus | None = None
 
@@ -59,7 +61,7 @@ class RitualEngine(CommandsMixin):
 
     @property
     def ended(self) -> bool:
-        return self._s.phase == "ended"
+        return self.state.phase == "ended"
 
     def start(self, now: float) -> list[Action]:
         out: list[Action] = [Log(now, "session_start", {"ritual": self.ritual.id, "first": self.first})]
@@ -68,7 +70,7 @@ class RitualEngine(CommandsMixin):
 
     def next_deadline(self) -> float | None:
         """The next moment the engine must be woken (with a ``Tick``), or ``None``."""
-        s = self._s
+        s = self.state
         if s.phase == "running" and s.running is not None:
             return s.running.next_deadline()
         if s.phase == "paused" and s.paused is not None:
@@ -83,7 +85,7 @@ class RitualEngine(CommandsMixin):
             self._finished = max(self._finished, event.outputs)
             self._on_output_done(event.now, out)
         elif isinstance(event, Activity):
-            if (running := self._running()) is not None:
+            if (running := self.running()) is not None:
                 running.speech(self, event.now)
         elif isinstance(event, Heard):
             self._on_heard(event, out)
@@ -92,10 +94,10 @@ class RitualEngine(CommandsMixin):
 
     def time_left(self, now: float) -> float | None:
         """Seconds left on the running (or paused) timer or turn."""
-        s = self._s
+        s = self.state
         if s.phase == "paused" and s.paused is not None:
             return s.paused.remaining
-        running = self._running()
+        running = self.running()
         return running.time_left(now) if running is not None else None
 
     # ---- the host of the steps (voice.step_base.Host) --------------------------------------------
@@ -106,7 +108,7 @@ class RitualEngine(CommandsMixin):
 
     @property
     def index(self) -> int:
-        return self._s.index
+        return self.state.index
 
     @property
     def output_pending(self) -> bool:
@@ -116,8 +118,8 @@ class RitualEngine(CommandsMixin):
         out.append(Say(text, kind))
         self._emitted += 1
         if kind == "prompt":
-            self._last_prompt = text
-        if (running := self._running()) is not None:
+            self.last_prompt = text
+        if (running := self.running()) is not None:
             running.device_spoke()  # the room is not silent while the device talks
 
     def chime(self, out: list[Action], name: str) -> None:
@@ -136,14 +138,14 @@ class RitualEngine(CommandsMixin):
         speaker = self.partner(who or "first")
         return text.format(first=self.names[self.first], second=self.names[1 - self.first],
                            who=self.names[speaker], other=self.names[1 - speaker],
-                           question=self._questions.get(self._s.index, ""))
+                           question=self._questions.get(self.state.index, ""))
 
     def partner(self, who: Who) -> int:
         return self.first if who == "first" else 1 - self.first
 
     def draw(self, deck: str, now: float, out: list[Action]) -> str:
-        if self._s.index in self._questions:  # drawn already (the prompt is said again after a pause)
-            return self._questions[self._s.index]
+        if self.state.index in self._questions:  # drawn already (the prompt is said again after a pause)
+            return self._questions[self.state.index]
         questions = self.ritual.decks[deck]
         asked = self._asked.setdefault(deck, set())
         fresh = [q for q in questions if q not in asked]
@@ -154,27 +156,27 @@ class RitualEngine(CommandsMixin):
             fresh = [q for q in questions if q not in asked] or list(questions)
         question = self._rng.choice(fresh)
         asked.add(question)
-        self._questions[self._s.index] = question
+        self._questions[self.state.index] = question
         out.append(Log(now, "question", {"deck": deck, "question": question}))
         return question
 
     def then(self, now: float, out: list[Action], running: Running | None) -> None:
-        s = self._s
+        s = self.state
         s.phase, s.running, s.then = "output", None, running
         if not self.output_pending:  # nothing to wait for
             self._on_output_done(now, out)
 
     def open(self, now: float, out: list[Action], running: Running) -> None:
-        s = self._s
+        s = self.state
         s.phase, s.running, s.then = "running", running, None
         running.open(self, now, out)
 
     def next(self, at: float, out: list[Action]) -> None:
-        s = self._s
+        s = self.state
         s.index += 1
         s.running = s.then = None
         if s.index >= len(self.ritual.steps):
-            self._finish(at, "completed", out)
+            self.finish(at, "completed", out)
             return
         step = self._step()
         out.append(Log(at, "step", {"index": s.index, "type": step.NAME}))
@@ -183,32 +185,60 @@ class RitualEngine(CommandsMixin):
     # ---- steps ----------------------------------------------------------------------------------
 
     def _step(self) -> StepType:
-        return self.ritual.steps[self._s.index]
+        return self.ritual.steps[self.state.index]
 
-    def _running(self) -> Running | None:
+    def running(self) -> Running | None:
         """The running step, while it runs (not while paused or while a prompt plays)."""
-        return self._s.running if self._s.phase == "running" else None
+        return self.state.running if self.state.phase == "running" else None
 
     def _enter(self, now: float, step: StepType, out: list[Action]) -> None:
-        self._s.phase = "output"
+        self.state.phase = "output"
         self.listen(out, "turn")
         step.enter(self, now, out)
 
     def _on_output_done(self, now: float, out: list[Action]) -> None:
         if self.output_pending:
             return
-        s = self._s
+        s = self.state
         if s.phase == "output":
             if s.then is not None:
                 self.open(now, out, s.then)
             else:
                 self.next(now, out)
-        elif (running := self._running()) is not None:
+        elif (running := self.running()) is not None:
             running.output_done(self, now)
 
-    def _finish(self, at: float, status: SessionStatus, out: list[Action]) -> None:
-        self._s.phase = "ended"
-        self._s.running = self._s.then = None
+    # ---- what commands do to the session (voice.commands.Session) -------------------------------
+
+    def abort(self, now: float, status: SessionStatus) -> list[Action]:
+        """The driver is stopping mid-session (Ctrl-C, a failed device): the journal entries that
+        close it truthfully, the running timer or turn with the time it really ran."""
+        out: list[Action] = []
+        if not self.ended:
+            self.close_running(now, "stop" if status == "stopped" else status, out)
+            self.finish(now, status, out)
+        return out
+
+    def cut_output(self, out: list[Action]) -> None:
+        out.append(StopOutput())
+        self._finished = self._emitted
+
+    def close_running(self, at: float, ended_by: str, out: list[Action]) -> None:
+        """Journal the timer or turn cut short at ``at`` (also from a pause) with the time it ran, so a
+        kiss stopped half-way is three seconds in the journal, not nothing."""
+        s = self.state
+        paused = s.paused if s.phase == "paused" else None
+        running = paused.running if paused else self.running()
+        until = paused.since if paused else at   # the time since the pause did not run
+        if running is not None:
+            running.close(at, until, ended_by, out)
+
+    def enter_step(self, now: float, out: list[Action]) -> None:
+        self._enter(now, self._step(), out)
+
+    def finish(self, at: float, status: SessionStatus, out: list[Action]) -> None:
+        self.state.phase = "ended"
+        self.state.running = self.state.then = None
         self.status = status
         out.append(Log(at, "session_end", {"status": status}))
         out.append(EndSession(at, status))
@@ -221,12 +251,12 @@ class RitualEngine(CommandsMixin):
             due = self.next_deadline()
             if due is None or due > now:
                 return
-            if (running := self._running()) is not None:
+            if (running := self.running()) is not None:
                 running.due(self, due, out)
-            elif self._s.phase == "paused":
+            elif self.state.phase == "paused":
                 self.say(out, self.system.get("ended_early"), "reply")
-                self._close_running(due, "pause_limit", out)
-                self._finish(due, "stopped", out)
+                self.close_running(due, "pause_limit", out)
+                self.finish(due, "stopped", out)
 
     # ---- speech ---------------------------------------------------------------------------------
 
@@ -236,11 +266,11 @@ class RitualEngine(CommandsMixin):
         if self.ended:
             return
         if match is None:
-            if (running := self._running()) is not None:
+            if (running := self.running()) is not None:
                 running.unmatched(self, now, out)
             return  # chat during a timer or over a prompt is the couple's, not ours
-        handler = getattr(self, f"_cmd_{match.intent}", None)
-        if handler is None:
+        command = COMMANDS.get(match.intent)
+        if command is None or command.during is None:  # another ritual, a list...: one at a time
             self.say(out, self.system.get("busy", ritual=self.ritual.name), "reply")
         else:
-            handler(now, out)
+            command.during(self, now, out)

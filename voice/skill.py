@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from prompts import RitualLibrary
+from voice.commands import COMMANDS
 from voice.engine import EngineSettings, RitualEngine
 from voice.events import Action, BeginSession, Chime, Event, Heard, Listen, Say, SessionStatus
 from voice.matcher import Match
@@ -93,12 +94,22 @@ class Skill:
         self._outputs_emitted += sum(1 for a in actions if isinstance(a, (Say, Chime)))
         return actions
 
-    def _say(self, text: str) -> list[Action]:
+    # ---- what commands do between rituals (voice.commands.Idle) ---------------------------------
+
+    def reply(self, text: str) -> list[Action]:
         self._outputs_emitted += 1
         return [Say(text, "reply")]
 
+    def line(self, key: str, **values: object) -> str:
+        return self.library.system.get(key, **values)
+
+    def ritual_names(self) -> list[str]:
+        return [r.name for r in self.library.rituals.values()]
+
+    def history(self, match: Match) -> str | None:
+        return self.answers(match) if self.answers is not None else None
+
     def _idle_heard(self, event: Heard) -> list[Action]:
-        system = self.library.system
         match = event.match
         if match is None:
             # One reprompt, then quiet: in a living room most speech is not for the device. Speech the
@@ -106,20 +117,9 @@ class Skill:
             if self._reprompted or not event.text.strip():
                 return []
             self._reprompted = True
-            return self._say(system.get("not_understood_idle"))
+            return self.reply(self.line("not_understood_idle"))
         self._reprompted = False
-        out: list[Action] = []
-        if match.intent == "start_ritual":
-            return out + self.start_ritual(match.slots["ritual"], event.now)
-        if match.intent == "list_rituals":
-            names = ", ".join(r.name for r in self.library.rituals.values())
-            return out + self._say(system.get("list_rituals", names=names))
-        if match.intent == "help":
-            return out + self._say(system.get("help_idle"))
-        if match.intent in ("stop", "pause", "resume", "skip", "repeat", "time_left"):
-            return out + self._say(system.get("nothing_running"))
-        reply = self.answers(match) if self.answers is not None else None
-        if reply:
-            return out + self._say(reply)
-        return out  # a stray yes/no between rituals needs no answer
-
+        command = COMMANDS.get(match.intent)
+        if command is None or command.between is None:
+            return []  # a stray yes/no between rituals needs no answer
+        return command.between(self, match, event.now)
