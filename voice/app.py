@@ -24,6 +24,11 @@ from voice.skill import Skill
 JOURNAL_FILE = "journal.sqlite3"
 
 
+def wall_clock() -> datetime:
+    """The moment now, for the journal and the answers about it: read here, at the edge, only."""
+    return datetime.now(timezone.utc)
+
+
 def warn_on_stderr(line: str) -> None:
     """Print a one-line warning the way the CLI prints its errors."""
     print(f"rituals: {line}", file=sys.stderr)
@@ -91,9 +96,8 @@ class App:
         and ``output``: the one assembly every driver (typing, WAV, microphone, demo) uses."""
         journal = self.journal
         skill = Skill(self.library, self.names, JournalPlanner(journal, self.library),
-                      answers=JournalAnswers(journal, self.library))
-        recorder = JournalRecorder(journal, self.names, self.config.store_content, clock.now(),
-                                   datetime.now(timezone.utc))
+                      history=JournalAnswers(journal, self.library, wall_clock))
+        recorder = JournalRecorder(journal, self.names, self.config.store_content, clock.now(), wall_clock())
         return Runner(skill, self.catalogue, source, output, clock, recorder, trace=trace)
 
     def close(self) -> None:

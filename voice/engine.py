@@ -20,6 +20,7 @@ from intents import Context
 from prompts import Ritual, SystemPrompts
 from voice.commands import COMMANDS
 from voice.engine_state import EngineState
+from voice.outputs import Outputs
 from voice.events import (Action, Activity, Chime, EndSession, Event, Heard, Listen, Log, OutputDone, Say,
                           SessionStatus, StopOutput)
 from voice.step_base import Running, SayKind, StepType, Who
@@ -40,8 +41,8 @@ class RitualEngine:
 
     def __init__(self, ritual: Ritual, system: SystemPrompts, names: tuple[str, str], first: int,
                  asked: Mapping[str, set[str]] | None = None, rng: random.Random | None = None,
-                 settings: EngineSettings | None = None, outputs_before: int = 0) -> None:
-        """``outputs_before``: outputs the driver was told about before this session (see OutputDone)."""
+                 settings: EngineSettings | None = None, outputs: Outputs | None = None) -> None:
+        """``outputs``: the count of outputs the skill shares with its sessions (see ``voice.outputs``)."""
         self.ritual = ritual
         self.system = system
         self.names = names
@@ -51,8 +52,8 @@ class RitualEngine:
         self._rng = rng or random.Random(0)
         self._questions: dict[int, str] = {}
         self.state = EngineState()
-        self._emitted = outputs_before
-        self._finished = outputs_before
+        self.outputs = outputs or Outputs()
+        self.outputs.all_finished()  # the session does not wait for what was said before it
         self.last_prompt = ""
         self._context: Context | None = None
         self.status: SessionStatus | None = None
@@ -82,7 +83,7 @@ class RitualEngine:
         if self.ended:
             return out
         if isinstance(event, OutputDone):
-            self._finished = max(self._finished, event.outputs)
+            self.outputs.done(event.outputs)
             self._on_output_done(event.now, out)
         elif isinstance(event, Activity):
             if (running := self.running()) is not None:
@@ -112,19 +113,17 @@ class RitualEngine:
 
     @property
     def output_pending(self) -> bool:
-        return self._emitted > self._finished
+        return self.outputs.pending
 
     def say(self, out: list[Action], text: str, kind: SayKind = "prompt") -> None:
-        out.append(Say(text, kind))
-        self._emitted += 1
+        self.outputs.give(out, Say(text, kind))
         if kind == "prompt":
             self.last_prompt = text
         if (running := self.running()) is not None:
             running.device_spoke()  # the room is not silent while the device talks
 
     def chime(self, out: list[Action], name: str) -> None:
-        out.append(Chime(name))
-        self._emitted += 1
+        self.outputs.give(out, Chime(name))
 
     def listen(self, out: list[Action], context: Context) -> None:
         if context != self._context:
@@ -221,7 +220,7 @@ class RitualEngine:
 
     def cut_output(self, out: list[Action]) -> None:
         out.append(StopOutput())
-        self._finished = self._emitted
+        self.outputs.all_finished()
 
     def close_running(self, at: float, ended_by: str, out: list[Action]) -> None:
         """Journal the timer or turn cut short at ``at`` (also from a pause) with the time it ran, so a

@@ -1,8 +1,10 @@
 """The skill between rituals: idle listening, starting rituals, help and lists; pure like the engine.
 
-It wraps one ``RitualEngine`` at a time. What it needs from the journal (who went first last time,
-which questions were asked before) comes through an injected ``SessionPlanner``, so tests plan with
-a plain function and the device plans from SQLite.
+It wraps one ``RitualEngine`` at a time. What it needs from the journal comes through injected
+ports: who went first last time and which questions were asked before through a ``SessionPlanner``,
+the answers to questions about the journal ("what's our streak") through a ``History``. So tests
+plan and answer with plain functions, and the device does both from SQLite (wired in
+``App.runner``); the skill itself reads no clock and no file.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from prompts import RitualLibrary
 from voice.commands import COMMANDS
 from voice.engine import EngineSettings, RitualEngine
-from voice.events import Action, BeginSession, Chime, Event, Heard, Listen, Say, SessionStatus
+from voice.events import Action, BeginSession, Event, Heard, Listen, Say, SessionStatus
 from voice.matcher import Match
+from voice.outputs import Outputs
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,14 @@ class SessionPlan:
 SessionPlanner = Callable[[str], SessionPlan]
 
 
+class History(Protocol):
+    """The port to the couple's journal for questions about it (``voice.review.answers``)."""
+
+    def __call__(self, match: Match) -> str | None:
+        """The spoken answer to ``match`` (``ask_count``, ``ask_streak``...), or ``None``."""
+        ...
+
+
 def first_session_plan(ritual_id: str) -> SessionPlan:
     """The plan for a couple with no journal: partner one starts, nothing asked yet."""
     return SessionPlan(0, {})
@@ -42,17 +54,17 @@ class Skill:
     def __init__(self, library: RitualLibrary, names: tuple[str, str],
                  planner: SessionPlanner = first_session_plan, rng: random.Random | None = None,
                  settings: EngineSettings | None = None,
-                 answers: Callable[[Match], str | None] | None = None) -> None:
-        """``answers``: replies to questions about the journal ("what's our streak"), if any."""
+                 history: History | None = None) -> None:
+        """``history``: answers questions about the journal, if there is one."""
         self.library = library
         self.names = names
         self.planner = planner
         self.rng = rng or random.Random()
         self.settings = settings or EngineSettings()
-        self.answers = answers
+        self.history_port = history
         self.engine: RitualEngine | None = None
         self._reprompted = False
-        self._outputs_emitted = 0
+        self.outputs = Outputs()
 
     @property
     def busy(self) -> bool:
@@ -71,9 +83,9 @@ class Skill:
         plan = self.planner(ritual_id)
         ritual = self.library.get(ritual_id)
         self.engine = RitualEngine(ritual, self.library.system, self.names, plan.first, plan.asked,
-                                   self.rng, self.settings, outputs_before=self._outputs_emitted)
+                                   self.rng, self.settings, self.outputs)
         out: list[Action] = [BeginSession(now, ritual_id, plan.first)]
-        out += self._track(self.engine.start(now))
+        out += self.engine.start(now)
         return out
 
     def abort(self, now: float, status: SessionStatus) -> list[Action]:
@@ -82,7 +94,7 @@ class Skill:
 
     def handle(self, event: Event) -> list[Action]:
         if self.busy and self.engine is not None:
-            out = self._track(self.engine.handle(event))
+            out = self.engine.handle(event)
             if not self.busy:
                 out.append(Listen("idle"))
             return out
@@ -90,15 +102,12 @@ class Skill:
             return self._idle_heard(event)
         return []
 
-    def _track(self, actions: list[Action]) -> list[Action]:
-        self._outputs_emitted += sum(1 for a in actions if isinstance(a, (Say, Chime)))
-        return actions
-
     # ---- what commands do between rituals (voice.commands.Idle) ---------------------------------
 
     def reply(self, text: str) -> list[Action]:
-        self._outputs_emitted += 1
-        return [Say(text, "reply")]
+        out: list[Action] = []
+        self.outputs.give(out, Say(text, "reply"))
+        return out
 
     def line(self, key: str, **values: object) -> str:
         return self.library.system.get(key, **values)
@@ -107,7 +116,7 @@ class Skill:
         return [r.name for r in self.library.rituals.values()]
 
     def history(self, match: Match) -> str | None:
-        return self.answers(match) if self.answers is not None else None
+        return self.history_port(match) if self.history_port is not None else None
 
     def _idle_heard(self, event: Heard) -> list[Action]:
         match = event.match

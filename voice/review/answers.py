@@ -7,13 +7,13 @@ device and the stats never contradict each other; only sessions that count are c
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from prompts import RitualLibrary
 from voice.journal import Journal
 from voice.matcher import Match
 from voice.review.counting import counted_sessions
-from voice.review.stats import RitualStats, days_ago, local_day, local_today, ritual_stats, within
+from voice.review.stats import RitualStats, days_ago, local_day, ritual_stats, within
 from voice.review.streaks import streak
 from voice.speech_text import Unit, spoken_unit
 
@@ -26,20 +26,21 @@ PERIOD_KEYS = {"today": "period_today", "week": "period_week", "month": "period_
 class JournalAnswers:
     """Answers the review intents from the journal; marks days apart."""
 
-    def __init__(self, journal: Journal, library: RitualLibrary,
-                 today: Callable[[], date] = local_today) -> None:
-        """``today``: the couple's current date, asked at each question (the device runs past midnight)."""
+    def __init__(self, journal: Journal, library: RitualLibrary, clock: Callable[[], datetime]) -> None:
+        """``clock``: the wall clock (an aware ``datetime``), asked at each question (the device runs past
+        midnight); injected, so the answers read no clock of their own."""
         self.journal = journal
         self.library = library
-        self.today = today
+        self.clock = clock
 
     def __call__(self, match: Match) -> str | None:
         if match.intent not in INTENTS:
             return None
         system = self.library.system
-        today = self.today()
+        now = self.clock()
+        today = local_day(now)
         if match.intent == "apart_today":
-            self.journal.mark_away([today.isoformat()], datetime.now(timezone.utc))
+            self.journal.mark_away([today.isoformat()], now)
             return system.get("apart_noted")
         ritual = self.library.rituals.get(match.slots.get("ritual", ""))
         if match.intent == "ask_streak":
