@@ -6,7 +6,7 @@ import pytest
 
 from voice.events import Chime, EndSession, Log, OutputDone, Say, Tick, TimerShown
 from voice.matcher import Match
-from voice.runner import Utterance
+from voice.devices import Utterance
 from voice.skill import SessionPlan, Skill
 from voice.engine import RitualEngine
 

@@ -81,3 +81,13 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def test_no_module_imports_itself_back():
     assert cycles(import_graph()) == []
+
+
+#: The devices: typed text, the microphone and speaker, WAV rendering, the simulated room, evaluation.
+DEVICES = ("voice.textio", "voice.listen", "voice.live", "voice.render", "voice.virtual", "voice.evaluate")
+
+
+def test_the_devices_take_their_input_types_from_their_own_module_not_from_the_driver():
+    graph = import_graph()
+    assert [d for d in DEVICES if "voice.runner" in graph[d]] == []
+    assert all("voice.devices" in graph[d] for d in DEVICES)

@@ -18,7 +18,8 @@ from voice.journal import Journal
 from voice.planner import JournalPlanner
 from voice.recorder import JournalRecorder
 from voice.review.answers import JournalAnswers
-from voice.runner import Clock, Output, Runner, Source, Trace
+from voice.devices import Clock, Output, Source
+from voice.runner import Runner, Trace
 from voice.skill import Skill
 
 JOURNAL_FILE = "journal.sqlite3"

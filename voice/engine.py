@@ -20,9 +20,9 @@ from intents import Context
 from prompts import Ritual, SystemPrompts
 from voice.commands import COMMANDS
 from voice.engine_state import EngineState
+from voice.listening import Listening
 from voice.outputs import Outputs
-from voice.events import (Action, Activity, Chime, EndSession, Event, Heard, Listen, Log, OutputDone, Say,
-                          SessionStatus, StopOutput)
+from voice.events import Action, Activity, Chime, EndSession, Event, Heard, Log, OutputDone, Say, SessionStatus, StopOutput
 from voice.step_base import Running, SayKind, StepType, Who
 
 
@@ -41,8 +41,10 @@ class RitualEngine:
 
     def __init__(self, ritual: Ritual, system: SystemPrompts, names: tuple[str, str], first: int,
                  asked: Mapping[str, set[str]] | None = None, rng: random.Random | None = None,
-                 settings: EngineSettings | None = None, outputs: Outputs | None = None) -> None:
-        """``outputs``: the count of outputs the skill shares with its sessions (see ``voice.outputs``)."""
+                 settings: EngineSettings | None = None, outputs: Outputs | None = None,
+                 listening: Listening | None = None) -> None:
+        """``outputs``, ``listening``: the count of outputs and the listening context, the skill's, shared
+        with its sessions (see ``voice.outputs``, ``voice.listening``)."""
         self.ritual = ritual
         self.system = system
         self.names = names
@@ -54,8 +56,8 @@ class RitualEngine:
         self.state = EngineState()
         self.outputs = outputs or Outputs()
         self.outputs.all_finished()  # the session does not wait for what was said before it
+        self.listening = listening or Listening()
         self.last_prompt = ""
-        self._context: Context | None = None
         self.status: SessionStatus | None = None
 
     # ---- public ---------------------------------------------------------------------------------
@@ -126,9 +128,7 @@ class RitualEngine:
         self.outputs.give(out, Chime(name))
 
     def listen(self, out: list[Action], context: Context) -> None:
-        if context != self._context:
-            self._context = context
-            out.append(Listen(context))
+        self.listening.switch(out, context)
 
     def line(self, key: str, **values: object) -> str:
         return self.system.get(key, **values)

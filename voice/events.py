@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, Union
 
+from intents import Context
 from voice.matcher import Match
 
-ListenContext = Literal["idle", "turn"]
 SessionStatus = Literal["completed", "stopped", "interrupted"]
 
 
@@ -82,7 +82,7 @@ class StopOutput:
 class Listen:
     """Which phrases may be heard from now on: the whole catalogue (``idle``) or whole commands only."""
 
-    context: ListenContext
+    context: Context
 
 
 @dataclass(frozen=True)

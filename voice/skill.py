@@ -17,8 +17,9 @@ from typing import Protocol
 from prompts import RitualLibrary
 from voice.commands import COMMANDS
 from voice.engine import EngineSettings, RitualEngine
-from voice.events import Action, BeginSession, Event, Heard, Listen, Say, SessionStatus
+from voice.events import Action, BeginSession, Event, Heard, Say, SessionStatus
 from voice.matcher import Match
+from voice.listening import Listening
 from voice.outputs import Outputs
 
 
@@ -65,6 +66,8 @@ class Skill:
         self.engine: RitualEngine | None = None
         self._reprompted = False
         self.outputs = Outputs()
+        self.listening = Listening()
+        """The listening context: the one place it is held (the engines share it, the runner reads it)."""
 
     @property
     def busy(self) -> bool:
@@ -76,14 +79,16 @@ class Skill:
 
     def begin(self) -> list[Action]:
         """Actions when the device becomes ready to listen."""
-        return [Listen("idle")]
+        out: list[Action] = []
+        self.listening.announce(out, "idle")
+        return out
 
     def start_ritual(self, ritual_id: str, now: float) -> list[Action]:
         """Start ``ritual_id`` (by voice or ``rituals run``)."""
         plan = self.planner(ritual_id)
         ritual = self.library.get(ritual_id)
         self.engine = RitualEngine(ritual, self.library.system, self.names, plan.first, plan.asked,
-                                   self.rng, self.settings, self.outputs)
+                                   self.rng, self.settings, self.outputs, self.listening)
         out: list[Action] = [BeginSession(now, ritual_id, plan.first)]
         out += self.engine.start(now)
         return out
@@ -96,7 +101,7 @@ class Skill:
         if self.busy and self.engine is not None:
             out = self.engine.handle(event)
             if not self.busy:
-                out.append(Listen("idle"))
+                self.listening.announce(out, "idle")
             return out
         if isinstance(event, Heard):
             return self._idle_heard(event)
