@@ -16,35 +16,42 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from voice.errors import DataFileError, UnknownRitualError
+from voice.fields import check_placeholders
 from voice.normalize import normalize
 from voice.yamlio import LineDict, load_yaml
 
-from .schema import Ritual, check_placeholders, parse_ritual
+from .schema import Ritual, parse_ritual
 
-__all__ = ["Ritual", "RitualLibrary", "SystemPrompts", "load_library", "DATA_DIR"]
+__all__ = ["Ritual", "RitualLibrary", "SystemPrompts", "SYSTEM_LINES", "load_library", "DATA_DIR"]
 
 DATA_DIR = Path(__file__).resolve().parent
 """Where the shipped rituals and system prompts live (inside the installed package)."""
 
-#: Every line the device says on its own behalf; a missing key is an error at load, not mid-ritual.
-SYSTEM_KEYS = frozenset({
-    "help_idle", "help_ritual", "help_turn", "help_ask", "help_paused",
-    "not_understood_idle", "not_understood_ask", "not_now",
-    "stopped", "nothing_running", "paused", "resumed", "not_paused", "skipped",
-    "time_left", "no_timer", "turn_time_up", "busy", "list_rituals", "starting",
-    "ended_early", "unit_minute", "unit_minutes", "unit_second", "unit_seconds", "unit_and",
-    "default_first", "default_second",
-    "answer_count", "answer_count_one", "answer_last", "answer_never", "answer_streak", "answer_streak_none",
-    "answer_streak_together", "apart_noted",
-    "period_week", "period_month", "period_today", "when_today", "when_yesterday", "when_days_ago",
-    "unit_day", "unit_days", "unit_week", "unit_weeks", "missed_gently",
-    "calibrate_intro", "calibrate_say", "calibrate_done", "voice_check",
-    "invitation_offer", "invitation_again", "invitation_later", "invitation_declined", "invitation_set_daily",
-    "invitation_set_weekly", "invitations_removed", "invitations_none",
-    *(f"weekday_{day}" for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")),
-})
-SYSTEM_PLACEHOLDERS = frozenset({"ritual", "names", "time", "description", "first", "second", "minutes", "count",
-                                 "period", "when", "unit", "who", "phrase", "best_count", "best_unit"})
+#: Every line the device says on its own behalf -> the exact names it is filled with. A missing key is
+#: an error at load, not mid-ritual; so is a line using a name its callers do not give it (each line is
+#: checked against its own names, not all of them: "busy: {names}" would load and fail mid-session).
+SYSTEM_LINES: dict[str, frozenset[str]] = {key: frozenset(names) for key, names in {
+    "help_idle": (), "help_ritual": (), "help_turn": (), "help_ask": (), "help_paused": (),
+    "not_understood_idle": (), "not_understood_ask": (), "not_now": (),
+    "stopped": (), "nothing_running": (), "paused": (), "resumed": (), "not_paused": (), "skipped": (),
+    "time_left": ("time",), "no_timer": (), "turn_time_up": (), "busy": ("ritual",),
+    "list_rituals": ("names",), "ended_early": (),
+    "unit_minute": (), "unit_minutes": (), "unit_second": (), "unit_seconds": (), "unit_and": (),
+    "default_first": (), "default_second": (),
+    "answer_count": ("count", "ritual", "period"), "answer_count_one": ("count", "ritual", "period"),
+    "answer_last": ("ritual", "when"), "answer_never": ("ritual",),
+    "answer_streak": ("ritual", "count", "unit"), "answer_streak_none": (),
+    "answer_streak_together": ("count", "unit", "ritual", "best_count", "best_unit"), "apart_noted": (),
+    "period_week": (), "period_month": (), "period_today": (),
+    "when_today": (), "when_yesterday": (), "when_days_ago": ("count",),
+    "unit_day": (), "unit_days": (), "unit_week": (), "unit_weeks": (), "missed_gently": ("count", "unit"),
+    "calibrate_intro": (), "calibrate_say": ("who", "phrase"), "calibrate_done": (), "voice_check": (),
+    "invitation_offer": ("ritual",), "invitation_again": ("ritual",), "invitation_later": (),
+    "invitation_declined": (), "invitation_set_daily": ("time", "ritual"),
+    "invitation_set_weekly": ("when", "time", "ritual"), "invitations_removed": (), "invitations_none": (),
+    "weekday_monday": (), "weekday_tuesday": (), "weekday_wednesday": (), "weekday_thursday": (),
+    "weekday_friday": (), "weekday_saturday": (), "weekday_sunday": (),
+}.items()}
 
 
 @dataclass(frozen=True)
@@ -55,7 +62,11 @@ class SystemPrompts:
     """Key -> text with ``{placeholders}``."""
 
     def get(self, key: str, **values: object) -> str:
-        """The line for ``key`` with placeholders filled."""
+        """The line for ``key`` with placeholders filled; every name the line is declared with must be
+        given, so a caller that forgets one fails in the tests, not in a couple's edited line."""
+        missing = SYSTEM_LINES[key] - set(values)
+        if missing:
+            raise ValueError(f"system line {key} needs {{{sorted(missing)[0]}}}")
         return self.texts[key].format(**values)
 
 
@@ -66,13 +77,13 @@ def load_system_prompts(path: Path, fallback: SystemPrompts | None = None) -> Sy
     if not isinstance(data, LineDict):
         raise DataFileError(str(path), "must be a mapping of key: text", getattr(data, "line", None))
     for key, text in data.items():
-        if key not in SYSTEM_KEYS:
+        if key not in SYSTEM_LINES:
             raise DataFileError(str(path), f"unknown key '{key}'", data.line_of(key))
         if not isinstance(text, str) or not text.strip():
             raise DataFileError(str(path), f"{key}: must be non-empty text", data.line_of(key))
-        check_placeholders(str(path), data.line_of(key), key, text, SYSTEM_PLACEHOLDERS)
+        check_placeholders(str(path), data.line_of(key), key, text, SYSTEM_LINES[key])
     texts = {k: str(v).strip() for k, v in data.items()}
-    missing = sorted(SYSTEM_KEYS - set(data))
+    missing = sorted(set(SYSTEM_LINES) - set(data))
     if missing and fallback is None:
         raise DataFileError(str(path), f"missing key '{missing[0]}'", data.line)
     return SystemPrompts({key: fallback.texts[key] for key in missing} | texts if fallback else texts)

@@ -16,7 +16,8 @@ from voice.journal_events import AskStart, JournalEvent, TurnStart
 from voice.journal import Journal
 from voice.planner import JournalPlanner
 from voice.recorder import JournalRecorder
-from voice.runner import InputItem, Runner, Utterance, VoiceActivity
+from voice.devices import InputItem, Utterance, VoiceActivity
+from voice.runner import Runner
 from voice.skill import Skill
 from voice.virtual import VirtualClock, VirtualRoom
 

@@ -52,7 +52,7 @@ def heard(recognizer, catalogue, audio: np.ndarray, context: str) -> list[tuple[
     from voice.audio.sources import CHUNK
     from voice.listen import Listener
     from voice.matcher import recognize
-    from voice.runner import Utterance
+    from voice.devices import Utterance
     listener = Listener(recognizer)
     listener.set_context(context)
     padded = np.concatenate([silence(0.5), audio, silence(1.0)])

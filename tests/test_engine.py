@@ -7,7 +7,7 @@ import pytest
 from voice import journal_events as je
 from voice.events import Chime, EndSession, Log, OutputDone, Say, Tick, TimerShown
 from voice.matcher import Match
-from voice.runner import Utterance
+from voice.devices import Utterance
 from voice.skill import SessionPlan, Skill
 from voice.engine import RitualEngine
 
@@ -294,3 +294,28 @@ def test_ctrl_c_mid_timer_journals_the_time_the_timer_ran(library, catalogue, jo
     [end] = journal.events(session.id, kind=je.TimerEnd)
     assert session.status == "stopped" and end.event.ended_by == "stop"
     assert end.event.seconds == pytest.approx(8.0 - start.offset_s) and 0 < end.event.seconds < 6
+
+
+def _one_turn_ritual(tmp_path, end_on: str):
+    from prompts.schema import parse_ritual
+    from voice.yamlio import load_yaml
+    path = tmp_path / "quiet_turn.yaml"
+    path.write_text("id: quiet_turn\nname: quiet turn\ndescription: One turn.\nduration_minutes: 2\n"
+                    "cadence: daily\nsteps:\n  - turn:\n      who: first\n      prompt: \"{first}, go.\"\n"
+                    f"      max_seconds: 60\n      end_on: {end_on}\n  - say: \"Thanks.\"\n")
+    return parse_ritual(path, load_yaml(path))
+
+
+def test_a_turn_that_ends_only_on_silence_keeps_going_when_the_speaker_says_im_done(library, tmp_path):
+    engine = RitualEngine(_one_turn_ritual(tmp_path, "[silence]"), library.system, NAMES, 0)
+    engine.handle(OutputDone(1.0, _outputs(engine.start(0.0))))   # the prompt was said: the turn runs
+    acts = engine.handle(_heard(5.0, "done"))
+    assert _log(acts, je.TurnEnd) == [] and not engine.ended
+    assert not [a for a in acts if isinstance(a, Say)]            # nobody is told off mid-turn
+    assert engine.time_left(5.0) == pytest.approx(56.0)          # still the same turn, running
+
+
+def test_a_turn_that_ends_on_done_ends_when_the_speaker_says_im_done(library, tmp_path):
+    engine = RitualEngine(_one_turn_ritual(tmp_path, "[done]"), library.system, NAMES, 0)
+    engine.handle(OutputDone(1.0, _outputs(engine.start(0.0))))
+    assert _log(engine.handle(_heard(5.0, "done")), je.TurnEnd)[0].event.ended_by == "done"

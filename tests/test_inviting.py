@@ -14,7 +14,7 @@ import pytest
 from voice.app import App
 from voice.events import Chime, Say
 from voice.invitation_store import InvitationStore
-from voice.runner import EndOfInput, Utterance
+from voice.devices import EndOfInput, Utterance
 from voice.virtual import VirtualClock, VirtualRoom
 from voice.wallclock import WallClock
 

@@ -46,7 +46,7 @@ def test_session_and_events_round_trip(journal):
 
 
 def test_spoken_content_is_stored_only_when_the_config_says_so(make_world):
-    from voice.runner import Utterance
+    from voice.devices import Utterance
     script = [(0.0, Utterance("let's check in"))]
     world = make_world(script, respond=ScriptedCouple(), store_content=False)
     world.runner.run()
@@ -96,7 +96,7 @@ def test_an_open_session_of_a_live_process_is_not_marked_interrupted(journal):
 
 
 def test_interrupted_driver_closes_its_session(make_world):
-    from voice.runner import Utterance
+    from voice.devices import Utterance
 
     class DeviceUnplugged(RuntimeError):
         pass

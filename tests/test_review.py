@@ -257,6 +257,7 @@ def test_report_renders_in_a_real_browser_with_heatmap_bars_and_streaks(evenings
 # ---- on a fixed day: the journal's figures say what the couple did --------------------------------------
 
 DEC_2 = datetime(2026, 12, 2).date()   # a Wednesday, the 2nd of the month
+NOON_DEC_2 = datetime(2026, 12, 2, 12, 0).astimezone()   # the wall clock then, on the couple's calendar
 
 
 def at(day: int, month: int = 11, hour: int = 21, minute: int = 30) -> datetime:
@@ -306,7 +307,7 @@ def test_days_since_the_last_session_follow_the_calendar_not_the_hours(journal, 
     from voice.review.answers import JournalAnswers
     from voice.matcher import Match
     check_in(journal, at(1, month=12, hour=23, minute=50))   # ten minutes before midnight
-    answers = JournalAnswers(journal, library, today=lambda: DEC_2)
+    answers = JournalAnswers(journal, library, clock=lambda: NOON_DEC_2)
     assert _stats(journal, library).days_since_last == 1
     assert answers(Match("ask_last", {"ritual": "bedtime_check_in"})) == "You last did the bedtime check-in yesterday."
 
@@ -360,7 +361,7 @@ def test_one_session_reads_in_the_singular(journal, library):
     from voice.review.report import render_report
     from voice.matcher import Match
     check_in(journal, at(1, month=12))
-    answers = JournalAnswers(journal, library, today=lambda: DEC_2)
+    answers = JournalAnswers(journal, library, clock=lambda: NOON_DEC_2)
     assert answers(Match("ask_count", {"ritual": "bedtime_check_in", "period": "week"})) == \
         "One bedtime check-in session in the last seven days."
     assert "1 session (1 done together) since" in render_report(journal, library, ("Alex", "Sam"), DEC_2)
@@ -374,8 +375,32 @@ def test_our_streak_is_the_couples_then_the_best_rituals_and_a_named_ritual_gets
     for day in (1, 2):                               # then kisses on the last two days
         sid = journal.begin("six_second_kiss", 0, "Alex", at(day, month=12))
         journal.end(sid, "completed", at(day, month=12) + timedelta(seconds=12))
-    answers = JournalAnswers(journal, library, today=lambda: DEC_2)
+    answers = JournalAnswers(journal, library, clock=lambda: NOON_DEC_2)
     assert answers(Match("ask_streak", {})) == ("You've made time for a ritual 5 days in a row. Your longest "
                                                  "streak right now is the six second kiss, 2 days.")
     assert answers(Match("ask_streak", {"ritual": "bedtime_check_in"})) == "No streak right now, and that's okay. " \
         "Tonight is a good night to start one."
+
+
+def test_the_answers_about_the_journal_read_the_injected_clock_not_the_machines(journal, library):
+    from datetime import timezone
+    from voice.matcher import Match
+    from voice.review.answers import JournalAnswers
+    moment = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc)   # not today on any machine running this
+    answers = JournalAnswers(journal, library, clock=lambda: moment)
+    assert answers(Match("apart_today", {})) == library.system.get("apart_noted")
+    assert journal.away_days() == [moment.astimezone().date().isoformat()]
+
+
+def test_the_skill_answers_questions_about_the_journal_through_its_history_port(library):
+    from voice.events import Heard, Say
+    from voice.matcher import Match
+    from voice.skill import Skill
+    asked: list[str] = []
+
+    def history(match):
+        asked.append(match.intent)
+        return "Three this week."
+    skill = Skill(library, ("Alex", "Sam"), history=history)
+    said = skill.handle(Heard(1.0, Match("ask_count", {"ritual": "bedtime_check_in", "period": "week"}), "how many"))
+    assert [a.text for a in said if isinstance(a, Say)] == ["Three this week."] and asked == ["ask_count"]

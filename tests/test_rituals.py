@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from prompts import DATA_DIR, load_library
-from prompts.schema import AskStep, ChimeStep, SayStep, TimerStep, TurnStep
 from voice import journal_events as je
+from voice.steps import AskStep, ChimeStep, SayStep, TimerStep, TurnStep
 from voice.errors import DataFileError, UnknownRitualError
 
 from conftest import ScriptedCouple
@@ -157,5 +157,67 @@ def test_a_custom_system_file_from_before_a_line_was_added_takes_that_line_from_
     path.write_text("\n".join(line for line in path.read_text().splitlines()
                               if not line.startswith("answer_count_one:")).replace("Ready.", "Here."))
     system = load_library(data).system
-    assert system.get("answer_count_one", ritual="kiss", period="today") == "One kiss session today."
+    assert system.get("answer_count_one", count=1, ritual="kiss", period="today") == "One kiss session today."
     assert system.get("voice_check") == "Here."                # the couple's own lines stay theirs
+
+
+@pytest.mark.parametrize("key,text,name", [
+    ("busy", "{names} are busy.", "names"),            # a name another line gets (list_rituals)
+    ("stopped", "Okay {first}, we stop.", "first"),
+    ("time_left", "{count} left.", "count"),
+])
+def test_a_system_line_using_a_name_it_is_not_given_fails_at_load_naming_file_and_line(tmp_path, key, text, name):
+    data = _copy_data(tmp_path)
+    path = data / "system.yaml"
+    lines = path.read_text().splitlines()
+    line_no = next(i for i, line in enumerate(lines, 1) if line.startswith(f"{key}:"))
+    lines[line_no - 1] = f'{key}: "{text}"'
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(DataFileError) as err:
+        load_library(data)
+    assert str(err.value).startswith(f"{path}:{line_no}: {key}: unknown placeholder {{{name}}}")
+
+
+def test_every_system_line_is_filled_with_exactly_the_names_it_declares(library):
+    from prompts import SYSTEM_LINES
+    for key, names in SYSTEM_LINES.items():
+        assert "{" not in library.system.get(key, **{n: "x" for n in names})
+    with pytest.raises(ValueError, match="system line busy needs {ritual}"):
+        library.system.get("busy")                   # a caller that forgets a name fails in every test
+
+
+def test_the_unused_starting_line_is_gone(library):
+    assert "starting" not in library.system.texts
+
+
+REFUSED_STEPS = [
+    # Every field a step is written with is acted on, or refused at load (it would do nothing).
+    ('timer: {seconds: 6, silent: true, halfway: "Halfway."}', "a silent timer says nothing"),
+    ('timer: {seconds: 3, halfway: "Halfway."}', "only timers of 4 seconds or more have a halfway cue"),
+    ('timer: {seconds: 90, last_minute: "One minute."}', "only timers longer than two minutes"),
+    ('turn: {who: first, prompt: "Go.", deck: open}', "unknown field"),
+    ('question: {who: first, deck: open, prompt: "{first}, your question."}', "must say the drawn {question}"),
+    # Each step text is given its own names: a say step has no speaker, only a question step a question.
+    ('say: "{who}, come close."', "unknown placeholder {who}"),
+    ('ask: {prompt: "Ready, {other}?"}', "unknown placeholder {other}"),
+    ('say: "Round {round}."', "unknown placeholder {round}"),
+]
+
+
+@pytest.mark.parametrize("step,message", REFUSED_STEPS)
+def test_a_step_field_that_would_not_be_acted_on_is_refused_at_load(tmp_path, step, message):
+    data = _copy_data(tmp_path)
+    path = data / "rituals" / "six_second_kiss.yaml"
+    path.write_text(path.read_text().replace("  - chime: end\n", f"  - {step}\n") + "decks:\n  open: [\"Why?\"]\n")
+    with pytest.raises(DataFileError) as err:
+        load_library(data)
+    assert f"six_second_kiss.yaml:10: steps[2]." in str(err.value) and message in str(err.value)
+
+
+def test_round_is_filled_in_a_repeat_block(tmp_path):
+    data = _copy_data(tmp_path)
+    path = data / "rituals" / "six_second_kiss.yaml"
+    path.write_text(path.read_text().replace("  - chime: end\n",
+                                             "  - repeat: {times: 2, steps: [say: \"Round {round}.\"]}\n"))
+    steps = load_library(data).get("six_second_kiss").steps
+    assert [s.text for s in steps if isinstance(s, SayStep)][1:3] == ["Round 1.", "Round 2."]

@@ -16,7 +16,7 @@ from voice.audio.sources import CHUNK
 from voice.errors import AudioError
 from voice.listen import Listener
 from voice.matcher import recognize
-from voice.runner import Utterance
+from voice.devices import Utterance
 
 from speech import say, silence
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from intents import Catalogue, load_catalogue
+from intents import DEFAULT_PATH, Catalogue, load_catalogue
 from prompts import RitualLibrary, load_library
+from voice.commands import check_commands
 from voice.config import Config, data_dir, load_config
 from voice.errors import DataFileError
 from voice.invitation_commands import InvitationCommands, first_answer
@@ -18,8 +19,9 @@ from voice.inviting import Inviter, InvitingSkill
 from voice.journal import Journal
 from voice.planner import JournalPlanner
 from voice.recorder import JournalRecorder
+from voice.devices import Clock, Output, Source
 from voice.review.answers import JournalAnswers
-from voice.runner import Clock, Output, Runner, Source, Trace
+from voice.runner import Runner, Trace
 from voice.wallclock import WallClock, real_wall_clock
 
 JOURNAL_FILE = "journal.sqlite3"
@@ -58,7 +60,9 @@ class App:
 
     @cached_property
     def catalogue(self) -> Catalogue:
-        return load_catalogue(self.library.spoken_names())
+        catalogue = load_catalogue(self.library.spoken_names(), DEFAULT_PATH)
+        check_commands(catalogue.intents, DEFAULT_PATH)  # every intent has its command, and back
+        return catalogue
 
     @property
     def names(self) -> tuple[str, str]:
@@ -92,10 +96,10 @@ class App:
         journal = self.journal
         wall = wall or real_wall_clock(clock.now())
         invitations = InvitationStore(journal)
-        # "today" for spoken answers is the session's day on its wall clock, not the machine's
-        answers = first_answer(JournalAnswers(journal, self.library, lambda: wall.local_day(clock.now())),
+        # "now" for spoken answers is the session's moment on its wall clock, not the machine's
+        history = first_answer(JournalAnswers(journal, self.library, lambda: wall.at(clock.now())),
                                InvitationCommands(invitations, self.library, self.config.invitations))
-        skill = InvitingSkill(self.library, self.names, JournalPlanner(journal, self.library), answers=answers,
+        skill = InvitingSkill(self.library, self.names, JournalPlanner(journal, self.library), history=history,
                               inviter=Inviter(invitations, journal, wall, self.config.invitations))
         recorder = JournalRecorder(journal, self.names, self.config.store_content, wall.clock_origin,
                                    wall.wall_origin)

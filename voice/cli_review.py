@@ -19,6 +19,7 @@ from voice.review import exchange
 from voice.review.account import account
 from voice.review.report import render_report
 from voice.review.invited import invitations_line
+from voice.speech_text import spoken_unit
 from voice.review.stats import RitualStats, days_ago, headline, local_today, plural, ritual_stats, streak_text
 
 
@@ -90,7 +91,7 @@ def stats_lines(stats: list[RitualStats], system: SystemPrompts) -> list[str]:
         avg = "" if s.average_minutes is None else f", {s.average_minutes:g} min on average"
         lines.append(f"{s.name}: " + "; ".join(p for p in parts if p) + avg + rate)
         if s.streak.missed:
-            unit = system.get(f"unit_day{'s' if s.days_since_last != 1 else ''}")
+            unit = spoken_unit(system, "day", s.days_since_last)
             lines.append("   " + system.get("missed_gently", count=s.days_since_last, unit=unit))
     return lines
 

@@ -1,39 +1,36 @@
-"""The ritual engine's mutable state (kept apart so the engine and its commands share one shape)."""
+"""The ritual engine's own state: where the session is. What a running step needs is its own
+(``voice.step_base.Running``), so nothing here depends on the step type."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
-Phase = Literal["start", "output", "timer", "turn", "ask", "paused", "ended"]
+from voice.step_base import Running
+
+Phase = Literal["start", "output", "running", "paused", "ended"]
+"""``output``: a step's prompt plays; ``running``: a step runs after it (a timer, a turn, a question)."""
 
 
 @dataclass
 class PausedAt:
-    """What was running when the couple said pause."""
+    """What was going on when the couple said pause."""
 
     phase: Phase
+    running: Running | None
+    """The step that was running, if one was (not while a prompt played)."""
     remaining: float | None
     since: float
 
 
 @dataclass
 class EngineState:
-    """Where the session is: the step, what runs, and its deadlines."""
+    """Where the session is: the step, and what runs in it."""
 
     phase: Phase = "start"
     index: int = -1
-    deadline: float | None = None
-    """End of the running timer, or the latest end of the running turn."""
-    silence_at: float | None = None
-    """When the quiet room counts as silence (turn or yes/no question); ``None`` while talking."""
-    cues: list[tuple[float, str]] = field(default_factory=list)
-    """Timer cues as (seconds left when due, text): measured from the end, so pausing moves them."""
-    started: float = 0.0
-    """When the current turn or timer started."""
-    paused_total: float = 0.0
-    """Seconds the current timer or turn spent paused (not counted in its duration)."""
-    spoke: bool = False
-    silences: int = 0
-    failures: int = 0
+    running: Running | None = None
+    """The running step (phase ``running``)."""
+    then: Running | None = None
+    """What opens once the prompt playing now has been heard (phase ``output``; ``None``: the next step)."""
     paused: PausedAt | None = None

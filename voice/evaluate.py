@@ -25,7 +25,7 @@ from voice.audio.endpoint import EndpointSettings, Endpointer
 from voice.errors import AudioError
 from voice.listen import Listener
 from voice.matcher import Match, recognize
-from voice.runner import Utterance
+from voice.devices import Utterance
 from voice.speech.recognizer import Recognizer
 
 Expect = tuple[str, str | None] | None

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Union
 
+from intents import Context
 from voice.journal_events import JournalEvent
 from voice.matcher import Match
 
-ListenContext = Literal["idle", "turn"]
 SessionStatus = Literal["completed", "stopped", "interrupted"]
 
 
@@ -83,7 +83,7 @@ class StopOutput:
 class Listen:
     """Which phrases may be heard from now on: the whole catalogue (``idle``) or whole commands only."""
 
-    context: ListenContext
+    context: Context
 
 
 @dataclass(frozen=True)

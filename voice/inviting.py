@@ -104,14 +104,19 @@ class InvitingSkill(Skill):
         self._waiting = OfferState(due, offer_id)
         ritual = self.library.get(due.invitation.ritual_id)
         line = self.library.system.get("invitation_again" if due.again else "invitation_offer", ritual=ritual.name)
-        self._outputs_emitted += 2
-        return [Chime("soft"), Say(line, "prompt"), Listen("idle")]
+        out: list[Action] = []
+        self.outputs.give(out, Chime("soft"))
+        self.outputs.give(out, Say(line, "prompt"))
+        self.listening.announce(out, "idle")
+        return out
 
     def _on_answer(self, event: Event) -> list[Action]:
         waiting = self._waiting
         assert waiting is not None
-        if isinstance(event, OutputDone) and event.outputs >= self._outputs_emitted and waiting.listen_until is None:
-            waiting.listen_until = event.now + self.settings.ask_seconds   # the line was said: now listen
+        if isinstance(event, OutputDone):
+            self.outputs.done(event.outputs)
+            if not self.outputs.pending and waiting.listen_until is None:
+                waiting.listen_until = event.now + self.settings.ask_seconds   # the line was said: now listen
         elif isinstance(event, Activity) and waiting.listen_until is not None:
             waiting.listen_until = max(waiting.listen_until, event.now + self.settings.ask_seconds)
         elif isinstance(event, Heard) and event.match is not None:
@@ -130,10 +135,10 @@ class InvitingSkill(Skill):
             return self.start_ritual(ritual_id, event.now)
         if intent == "later" and not waiting.offer.again:
             self._answered("later", event.now)
-            return self._say(system.get("invitation_later"))
+            return self.reply(system.get("invitation_later"))
         if intent in DECLINE_INTENTS or intent == "later":   # a second "later" is a no for tonight
             self._answered("declined", event.now)
-            return self._say(system.get("invitation_declined"))
+            return self.reply(system.get("invitation_declined"))
         self._answered("no_answer", event.now)   # they want something else: that, as usual
         return super().handle(event)
 

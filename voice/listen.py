@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 from intents import Context
 from voice.audio.endpoint import Endpointer, SpeechAudio, SpeechEnded, SpeechPaused, SpeechStarted
 from voice.normalize import normalize
-from voice.runner import InputItem, Utterance, VoiceActivity
+from voice.devices import InputItem, Utterance, VoiceActivity
 from voice.speech.recognizer import Recognizer
 
 

@@ -25,7 +25,7 @@ from voice.audio.sources import MicrophoneSource
 from voice.errors import AudioError, NoDeviceError
 from voice.events import Action, Chime, Listen, Say, StopOutput
 from voice.listen import Listener
-from voice.runner import NoDisplay, InputItem, Utterance, Wake
+from voice.devices import NoDisplay, InputItem, Utterance, Wake
 from voice.speech.tts import Voice
 from voice.textio import MonotonicClock
 

@@ -19,7 +19,7 @@ from voice.audio.endpoint import level_db
 from voice.audio.room import RoomMicrophone
 from voice.events import Action, Chime, Listen, Say, StopOutput
 from voice.listen import Listener
-from voice.runner import NoDisplay, EndOfInput, InputItem, Wake
+from voice.devices import NoDisplay, EndOfInput, InputItem, Wake
 from voice.speech.tts import Voice
 from voice.virtual import DeadlockError, PlaybackTracker, VirtualClock
 

@@ -8,57 +8,16 @@ and the journal. Text, microphone and WAV drivers differ only in the source, out
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from collections.abc import Callable
-from typing import Protocol
 
-from intents import Catalogue
-from voice.events import (Action, Activity, EndSession, Heard, Listen, ListenContext, Log, OutputDone, SessionStatus,
-                          Tick)
+from intents import Catalogue, Context
+from voice.devices import Clock, EndOfInput, Output, Source, Utterance, VoiceActivity
+from voice.events import Action, Activity, EndSession, Heard, Log, OutputDone, SessionStatus, Tick
 from voice.journal_events import SpeechHeard
 from voice.matcher import Match, MatchSettings, recognize
 from voice.recorder import JournalRecorder
 from voice.skill import Skill
-
-
-class Clock(Protocol):
-    def now(self) -> float:
-        """Seconds on a monotonic clock."""
-        ...
-
-
-@dataclass(frozen=True)
-class Utterance:
-    """Someone finished saying (or typing) ``text``."""
-
-    text: str
-    alternatives: tuple[str, ...] = ()
-    """Other hypotheses of the recogniser, best first (logged; only ``text`` is acted on, since
-    trying lower-ranked guesses until one matches would turn noise into commands)."""
-    speech_end: float | None = None
-    """When the speech itself ended (before the trailing silence), for latency measurements."""
-    detail: dict[str, object] = field(default_factory=dict)
-    """The recogniser's evidence, for evaluation."""
-    speech_start: float | None = None
-    """When the speech began (its first speech frame), where the listener knows it."""
-
-
-@dataclass(frozen=True)
-class VoiceActivity:
-    """Speech has started or goes on (not yet a finished utterance)."""
-
-
-@dataclass(frozen=True)
-class EndOfInput:
-    """The input has ended (end of piped text or of a WAV file): from now on the room is silent."""
-
-
-@dataclass(frozen=True)
-class Wake:
-    """Something changed in the output (a line finished playing); nothing was heard."""
-
-
-InputItem = Utterance | VoiceActivity | EndOfInput | Wake
 
 
 @dataclass(frozen=True)
@@ -68,7 +27,7 @@ class Understood:
 
     utterance: Utterance
     match: Match | None
-    context: ListenContext
+    context: Context
 
 
 @dataclass(frozen=True)
@@ -82,39 +41,6 @@ Traced = Understood | Acted
 Trace = Callable[[float, Traced], None]
 """Told (time, what happened) of everything heard and done: one stream that the printed trace and
 ``rituals listen --json`` are both made from."""
-
-
-class Source(Protocol):
-    def get(self, timeout: float | None) -> InputItem | None:
-        """The next input, or ``None`` when ``timeout`` seconds passed without one."""
-        ...
-
-
-class Output(Protocol):
-    def perform(self, action: Action, now: float) -> None:
-        """Say, chime, stop talking, show a timer..."""
-        ...
-
-    def completed(self) -> int:
-        """How many ``Say``/``Chime`` actions have finished (or been cut off) so far."""
-        ...
-
-    def refresh_at(self) -> float | None:
-        """When the output wants to redraw something (a countdown), if ever."""
-        ...
-
-    def refresh(self, now: float) -> None:
-        ...
-
-
-class NoDisplay:
-    """For outputs with nothing to redraw (no countdown): the display half of ``Output``."""
-
-    def refresh_at(self) -> float | None:
-        return None
-
-    def refresh(self, now: float) -> None:
-        return None
 
 
 class Runner:
@@ -132,7 +58,6 @@ class Runner:
         self.recorder = recorder
         self.match_settings = match_settings or MatchSettings()
         self.trace = trace
-        self.context: ListenContext = "idle"
         self.input_ended = False
         self.sessions_ended = 0
         self._reported = 0
@@ -187,19 +112,18 @@ class Runner:
         self._perform(self.skill.handle(Tick(now)), now)
 
     def _heard(self, item: Utterance, now: float) -> None:
-        match = recognize(item.text, self.catalogue, self.context, self.match_settings) if item.text else None
-        self.recorder.record(Log(now, SpeechHeard(match.intent if match else None, self.context,
+        context = self.skill.listening.context
+        match = recognize(item.text, self.catalogue, context, self.match_settings) if item.text else None
+        self.recorder.record(Log(now, SpeechHeard(match.intent if match else None, context,
                                                   match.score if match else None, item.text)))
         if self.trace is not None:
-            self.trace(now, Understood(item, match, self.context))
+            self.trace(now, Understood(item, match, context))
         self._perform(self.skill.handle(Heard(now, match, item.text)), now)
 
     def _perform(self, actions: list[Action], now: float) -> None:
         # Terminates: each pass either reports newly finished outputs (a growing count) or returns.
         while True:
             for action in actions:
-                if isinstance(action, Listen):
-                    self.context = action.context
                 self.output.perform(action, now)
                 self.recorder.record(action)
                 if self.trace is not None:

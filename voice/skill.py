@@ -1,8 +1,10 @@
 """The skill between rituals: idle listening, starting rituals, help and lists; pure like the engine.
 
-It wraps one ``RitualEngine`` at a time. What it needs from the journal (who went first last time,
-which questions were asked before) comes through an injected ``SessionPlanner``, so tests plan with
-a plain function and the device plans from SQLite.
+It wraps one ``RitualEngine`` at a time. What it needs from the journal comes through injected
+ports: who went first last time and which questions were asked before through a ``SessionPlanner``,
+the answers to questions about the journal ("what's our streak") through a ``History``. So tests
+plan and answer with plain functions, and the device does both from SQLite (wired in
+``App.runner``); the skill itself reads no clock and no file.
 """
 
 from __future__ import annotations
@@ -10,11 +12,15 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from prompts import RitualLibrary
+from voice.commands import COMMANDS
 from voice.engine import EngineSettings, RitualEngine
-from voice.events import Action, BeginSession, Chime, Event, Heard, Listen, Say, SessionStatus, StopOutput
+from voice.events import Action, BeginSession, Event, Heard, Say, SessionStatus
 from voice.matcher import Match
+from voice.listening import Listening
+from voice.outputs import Outputs
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,14 @@ class SessionPlan:
 SessionPlanner = Callable[[str], SessionPlan]
 
 
+class History(Protocol):
+    """The port to the couple's journal for questions about it (``voice.review.answers``)."""
+
+    def __call__(self, match: Match) -> str | None:
+        """The spoken answer to ``match`` (``ask_count``, ``ask_streak``...), or ``None``."""
+        ...
+
+
 def first_session_plan(ritual_id: str) -> SessionPlan:
     """The plan for a couple with no journal: partner one starts, nothing asked yet."""
     return SessionPlan(0, {})
@@ -41,17 +55,19 @@ class Skill:
     def __init__(self, library: RitualLibrary, names: tuple[str, str],
                  planner: SessionPlanner = first_session_plan, rng: random.Random | None = None,
                  settings: EngineSettings | None = None,
-                 answers: Callable[[Match], str | None] | None = None) -> None:
-        """``answers``: replies to questions about the journal ("what's our streak"), if any."""
+                 history: History | None = None) -> None:
+        """``history``: answers questions about the journal, if there is one."""
         self.library = library
         self.names = names
         self.planner = planner
         self.rng = rng or random.Random()
         self.settings = settings or EngineSettings()
-        self.answers = answers
+        self.history_port = history
         self.engine: RitualEngine | None = None
         self._reprompted = False
-        self._outputs_emitted = 0
+        self.outputs = Outputs()
+        self.listening = Listening()
+        """The listening context: the one place it is held (the engines share it, the runner reads it)."""
 
     @property
     def busy(self) -> bool:
@@ -63,16 +79,18 @@ class Skill:
 
     def begin(self) -> list[Action]:
         """Actions when the device becomes ready to listen."""
-        return [Listen("idle")]
+        out: list[Action] = []
+        self.listening.announce(out, "idle")
+        return out
 
     def start_ritual(self, ritual_id: str, now: float) -> list[Action]:
         """Start ``ritual_id`` (by voice or ``rituals run``)."""
         plan = self.planner(ritual_id)
         ritual = self.library.get(ritual_id)
         self.engine = RitualEngine(ritual, self.library.system, self.names, plan.first, plan.asked,
-                                   self.rng, self.settings, outputs_before=self._outputs_emitted)
+                                   self.rng, self.settings, self.outputs, self.listening)
         out: list[Action] = [BeginSession(now, ritual_id, plan.first)]
-        out += self._track(self.engine.start(now))
+        out += self.engine.start(now)
         return out
 
     def abort(self, now: float, status: SessionStatus) -> list[Action]:
@@ -81,24 +99,31 @@ class Skill:
 
     def handle(self, event: Event) -> list[Action]:
         if self.busy and self.engine is not None:
-            out = self._track(self.engine.handle(event))
+            out = self.engine.handle(event)
             if not self.busy:
-                out.append(Listen("idle"))
+                self.listening.announce(out, "idle")
             return out
         if isinstance(event, Heard):
             return self._idle_heard(event)
         return []
 
-    def _track(self, actions: list[Action]) -> list[Action]:
-        self._outputs_emitted += sum(1 for a in actions if isinstance(a, (Say, Chime)))
-        return actions
+    # ---- what commands do between rituals (voice.commands.Idle) ---------------------------------
 
-    def _say(self, text: str) -> list[Action]:
-        self._outputs_emitted += 1
-        return [Say(text, "reply")]
+    def reply(self, text: str) -> list[Action]:
+        out: list[Action] = []
+        self.outputs.give(out, Say(text, "reply"))
+        return out
+
+    def line(self, key: str, **values: object) -> str:
+        return self.library.system.get(key, **values)
+
+    def ritual_names(self) -> list[str]:
+        return [r.name for r in self.library.rituals.values()]
+
+    def history(self, match: Match) -> str | None:
+        return self.history_port(match) if self.history_port is not None else None
 
     def _idle_heard(self, event: Heard) -> list[Action]:
-        system = self.library.system
         match = event.match
         if match is None:
             # One reprompt, then quiet: in a living room most speech is not for the device. Speech the
@@ -106,24 +131,9 @@ class Skill:
             if self._reprompted or not event.text.strip():
                 return []
             self._reprompted = True
-            return self._say(system.get("not_understood_idle"))
+            return self.reply(self.line("not_understood_idle"))
         self._reprompted = False
-        out: list[Action] = []
-        if match.intent == "start_ritual":
-            return out + self.start_ritual(match.slots["ritual"], event.now)
-        if match.intent == "list_rituals":
-            names = ", ".join(r.name for r in self.library.rituals.values())
-            return out + self._say(system.get("list_rituals", names=names))
-        if match.intent == "help":
-            return out + self._say(system.get("help_idle"))
-        if match.intent == "stop":
-            # Between rituals "stop" can only mean "be quiet": cut whatever is playing (a long answer)
-            # and add no words, since telling them nothing runs would be more talk, not less.
-            return [StopOutput()]
-        if match.intent in ("pause", "resume", "skip", "repeat", "time_left"):
-            return out + self._say(system.get("nothing_running"))
-        reply = self.answers(match) if self.answers is not None else None
-        if reply:
-            return out + self._say(reply)
-        return out  # a stray yes/no between rituals needs no answer
-
+        command = COMMANDS.get(match.intent)
+        if command is None or command.between is None:
+            return []  # a stray yes/no between rituals needs no answer
+        return command.between(self, match, event.now)

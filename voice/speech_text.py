@@ -4,7 +4,22 @@ from __future__ import annotations
 
 import math
 
+from typing import Literal
+
 from prompts import SystemPrompts
+
+Unit = Literal["second", "minute", "day", "week"]
+#: (singular, plural) line for each unit: spelled out, so the load-time check of system.yaml sees every key.
+UNIT_KEYS: dict[Unit, tuple[str, str]] = {
+    "second": ("unit_second", "unit_seconds"), "minute": ("unit_minute", "unit_minutes"),
+    "day": ("unit_day", "unit_days"), "week": ("unit_week", "unit_weeks"),
+}
+
+
+def spoken_unit(system: SystemPrompts, unit: Unit, count: int) -> str:
+    """The word for ``count`` of ``unit`` ("day" for 1, "days" otherwise)."""
+    one, many = UNIT_KEYS[unit]
+    return system.get(one if count == 1 else many)
 
 
 def spoken_duration(seconds: float, system: SystemPrompts) -> str:
@@ -13,7 +28,7 @@ def spoken_duration(seconds: float, system: SystemPrompts) -> str:
     minutes, secs = divmod(total, 60)
     parts = []
     if minutes:
-        parts.append(f"{minutes} {system.get('unit_minute' if minutes == 1 else 'unit_minutes')}")
+        parts.append(f"{minutes} {spoken_unit(system, 'minute', minutes)}")
     if secs or not minutes:
-        parts.append(f"{secs} {system.get('unit_second' if secs == 1 else 'unit_seconds')}")
+        parts.append(f"{secs} {spoken_unit(system, 'second', secs)}")
     return f" {system.get('unit_and')} ".join(parts)

@@ -9,7 +9,7 @@ import time
 from typing import TextIO
 
 from voice.events import Action, Chime, Say, StopOutput, TimerShown
-from voice.runner import EndOfInput, InputItem, Utterance
+from voice.devices import EndOfInput, InputItem, Utterance
 
 
 class MonotonicClock:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from voice.events import Action, Chime, Say, StopOutput
-from voice.runner import NoDisplay, EndOfInput, InputItem, Wake
+from voice.devices import NoDisplay, EndOfInput, InputItem, Wake
 
 
 class PlaybackTracker:

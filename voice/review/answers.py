@@ -7,36 +7,40 @@ device and the stats never contradict each other; only sessions that count are c
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from prompts import RitualLibrary
 from voice.journal import Journal
 from voice.matcher import Match
 from voice.review.counting import counted_sessions
-from voice.review.stats import RitualStats, days_ago, local_day, local_today, ritual_stats, within
+from voice.review.stats import RitualStats, days_ago, local_day, ritual_stats, within
 from voice.review.streaks import streak
+from voice.speech_text import Unit, spoken_unit
 
 INTENTS = frozenset({"ask_count", "ask_last", "ask_streak", "apart_today"})
 WINDOW_DAYS = {"today": 1, "week": 7, "month": 30}
+#: The spoken line for each period slot, spelled out so the load-time check of system.yaml sees it.
+PERIOD_KEYS = {"today": "period_today", "week": "period_week", "month": "period_month"}
 
 
 class JournalAnswers:
     """Answers the review intents from the journal; marks days apart."""
 
-    def __init__(self, journal: Journal, library: RitualLibrary,
-                 today: Callable[[], date] = local_today) -> None:
-        """``today``: the couple's current date, asked at each question (the device runs past midnight)."""
+    def __init__(self, journal: Journal, library: RitualLibrary, clock: Callable[[], datetime]) -> None:
+        """``clock``: the wall clock (an aware ``datetime``), asked at each question (the device runs past
+        midnight); injected, so the answers read no clock of their own."""
         self.journal = journal
         self.library = library
-        self.today = today
+        self.clock = clock
 
     def __call__(self, match: Match) -> str | None:
         if match.intent not in INTENTS:
             return None
         system = self.library.system
-        today = self.today()
+        now = self.clock()
+        today = local_day(now)
         if match.intent == "apart_today":
-            self.journal.mark_away([today.isoformat()], datetime.now(timezone.utc))
+            self.journal.mark_away([today.isoformat()], now)
             return system.get("apart_noted")
         ritual = self.library.rituals.get(match.slots.get("ritual", ""))
         if match.intent == "ask_streak":
@@ -47,7 +51,7 @@ class JournalAnswers:
             period = match.slots.get("period", "week")
             count = sum(1 for day in done if within(day, today, WINDOW_DAYS[period]))
             return system.get("answer_count_one" if count == 1 else "answer_count", count=count, ritual=ritual.name,
-                              period=system.get(f"period_{period}"))
+                              period=system.get(PERIOD_KEYS[period]))
         if not done:
             return system.get("answer_never", ritual=ritual.name)
         return system.get("answer_last", ritual=ritual.name, when=days_ago(system, (today - max(done)).days))
@@ -71,8 +75,8 @@ class JournalAnswers:
         return system.get("answer_streak_together", count=together, unit=self._unit("day", together),
                           ritual=best.name, best_count=best.streak.current, best_unit=best_unit)
 
-    def _unit(self, unit: str, count: int) -> str:
-        return self.library.system.get(f"unit_{unit}{'' if count == 1 else 's'}")
+    def _unit(self, unit: Unit, count: int) -> str:
+        return spoken_unit(self.library.system, unit, count)
 
 
 def _streak_days(stats: RitualStats) -> int:

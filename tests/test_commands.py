@@ -1,0 +1,44 @@
+"""The command registry: every intent of the intents file has exactly one command, and back."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from intents import DEFAULT_PATH, load_catalogue
+from voice.commands import COMMANDS, check_commands
+from voice.errors import DataFileError
+
+
+def _intents_copy(tmp_path: Path, old: str, new: str) -> Path:
+    path = tmp_path / "en.yaml"
+    shutil.copy(DEFAULT_PATH, path)
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    return path
+
+
+def test_the_shipped_intents_are_exactly_the_commands(library):
+    check_commands(load_catalogue(library.spoken_names()).intents, DEFAULT_PATH)
+    assert set(COMMANDS) == load_catalogue(library.spoken_names()).intents
+
+
+def test_an_intent_no_command_handles_is_a_load_error_naming_the_file(tmp_path, library):
+    path = _intents_copy(tmp_path, "  ask_count:\n", "  dance:\n    contexts: [idle]\n    sentences:\n"
+                         "      - \"lets dance\"\n\n  ask_count:\n")
+    with pytest.raises(DataFileError) as err:
+        check_commands(load_catalogue(library.spoken_names(), path).intents, path)
+    assert str(err.value).startswith(f"{path}: intents.dance: no command does this")
+    assert "\n" not in str(err.value)
+
+
+def test_a_command_whose_intent_the_file_lacks_is_a_load_error_naming_the_file(tmp_path, library):
+    text = DEFAULT_PATH.read_text()
+    path = _intents_copy(tmp_path, text[text.index("  apart_today:"):], "")   # the last intent, gone
+    with pytest.raises(DataFileError) as err:
+        check_commands(load_catalogue(library.spoken_names(), path).intents, path)
+    assert str(err.value).startswith(f"{path}: intents: missing intent 'apart_today'")
+
