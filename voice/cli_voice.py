@@ -200,6 +200,7 @@ def add_eval(sub: argparse._SubParsersAction) -> None:
 def cmd_calibrate(app: App, args: argparse.Namespace) -> int:
     import time as _time
 
+    from voice.audio import RATE
     from voice.audio.endpoint import Endpointer, SpeechEnded, SpeechStarted
     from voice.audio.player import Player
     from voice.audio.sources import MicrophoneSource
@@ -228,7 +229,7 @@ def cmd_calibrate(app: App, args: argparse.Namespace) -> int:
         import numpy as np
         endpointer, kept, t = Endpointer(), [], 0.0
         for chunk in MicrophoneSource().chunks():
-            t += len(chunk) / 16000
+            t += len(chunk) / RATE
             events = endpointer.feed(chunk, t)
             if kept or any(isinstance(e, SpeechStarted) for e in events):
                 kept.append(chunk)

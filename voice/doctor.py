@@ -37,12 +37,13 @@ def _library_error(app: App) -> RitualsError | None:
 
 
 def _tts(app: App) -> str:
+    from voice.audio import RATE
     from voice.speech.tts import Pyttsx3Voice
     line = app.library.system.get("voice_check")
     audio = Pyttsx3Voice(app.config.voice.voice, app.config.voice.rate, app.config.voice.volume).render(line)
     if len(audio) == 0:
         raise RitualsError("text-to-speech produced silence: reinstall libespeak-ng1 and espeak-ng-data")
-    return f"pyttsx3 speaks ({len(audio) / 16000:.2f} s for '{line}')"
+    return f"pyttsx3 speaks ({len(audio) / RATE:.2f} s for '{line}')"
 
 
 def _engine(app: App, name: str) -> Callable[[], str]:

@@ -25,6 +25,9 @@ from voice.audio import RATE
 from voice.audio.convert import load_mono, read_wav, resample, write_wav
 from voice.errors import AudioError
 
+MBROLA_RATE = 16000
+"""What espeak-ng's MBROLA voices render at, whatever the WAV header says (not the skill's ``RATE``)."""
+
 
 class Voice(Protocol):
     key: str
@@ -105,7 +108,7 @@ class Pyttsx3Voice:
             if not self._done.wait(10.0):
                 raise AudioError("Text-to-speech did not finish a prompt in 10 s.")
             samples, header_rate = load_mono(path)
-        true_rate = 16000 if "mb-" in (self._voice_id or "") or "mbrola" in (self._voice_id or "") else header_rate
+        true_rate = MBROLA_RATE if "mb-" in (self._voice_id or "") or "mbrola" in (self._voice_id or "") else header_rate
         return trim_silence(resample(samples, true_rate))
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from intents import CONTEXTS, Catalogue, Context
+from voice.audio import RATE
 from voice.errors import AudioError
 from voice.normalize import normalize
 from voice.speech.grammar import phrases
@@ -42,7 +43,7 @@ class VoskRecognizer:
         self._recognizers = {}
         for context in CONTEXTS:
             words = phrases(catalogue, context)
-            rec = vosk.KaldiRecognizer(self.model, 16000)
+            rec = vosk.KaldiRecognizer(self.model, RATE)
             rec.SetMaxAlternatives(alternatives)
             rec.Reset()  # a grammar set after audio was fed is ignored until the next reset
             rec.SetGrammar(json.dumps([*words, self.unk], ensure_ascii=False))
