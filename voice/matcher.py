@@ -85,7 +85,7 @@ def _correct(words: list[str], vocabulary: tuple[str, ...], cutoff: float) -> li
 def prepare(text: str, catalogue: Catalogue, settings: MatchSettings | None = None) -> str:
     """The form of ``text`` that is compared: normalised, hesitations trimmed, spelling corrected."""
     settings = settings or MatchSettings()
-    words = _strip_fillers(normalize(text).split(), catalogue.fillers)
+    words = _strip_fillers(normalize(text, catalogue.numbers).split(), catalogue.fillers)
     return " ".join(_correct(words, catalogue.vocabulary, settings.spelling))
 
 
