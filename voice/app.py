@@ -14,6 +14,7 @@ from prompts import RitualLibrary, load_library
 from voice.config import Config, data_dir, load_config
 from voice.errors import DataFileError
 from voice.journal import Journal
+from voice.language import Language, load_language
 from voice.planner import JournalPlanner
 from voice.recorder import JournalRecorder
 from voice.review.answers import JournalAnswers
@@ -41,22 +42,29 @@ class App:
     """Where warnings go (a custom ritual left out); tests collect them."""
     reading: bool = False
     """The command only reads the journal: it opens read-only where the data directory is."""
+    language_override: str | None = None
+    """``--language``: the config's ``language`` otherwise."""
 
     @cached_property
     def config(self) -> Config:
         return load_config(self.config_path)
 
     @cached_property
+    def language(self) -> Language:
+        """The language spoken: it chooses the intents, prompts, number words, voice and engines."""
+        return load_language(self.language_override or self.config.language)
+
+    @cached_property
     def library(self) -> RitualLibrary:
         # The couple's own copy may hold a typo: that ritual is left out, the others still work.
-        library = load_library(self.prompts_dir, skip_broken=self.prompts_dir is not None)
+        library = load_library(self.prompts_dir, skip_broken=self.prompts_dir is not None, language=self.language)
         for error in library.skipped:
             self.warn(skipped_warning(error))
         return library
 
     @cached_property
     def catalogue(self) -> Catalogue:
-        return load_catalogue(self.library.spoken_names())
+        return load_catalogue(self.library.spoken_names(), language=self.language)
 
     @property
     def names(self) -> tuple[str, str]:

@@ -15,6 +15,8 @@ from typing import Any
 import platformdirs
 
 from voice.errors import ConfigError
+from voice.language import DEFAULT as DEFAULT_LANGUAGE
+from voice.language import codes
 
 APP = "spoken-rituals"
 
@@ -46,6 +48,8 @@ class Config:
     """Where the journal lives, when not given by ``--data-dir`` / ``RITUALS_DATA_DIR``."""
     vosk_model: Path | None = None
     """A Vosk model folder, when not given by ``--model`` / ``RITUALS_VOSK_MODEL``."""
+    language: str = DEFAULT_LANGUAGE
+    """The language spoken (a pack in ``languages/``), when not given by ``--language``."""
     path: Path | None = None
     """The file this came from, if any."""
 
@@ -80,7 +84,7 @@ def load_config(path: Path | None = None) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the config ({exc.__class__.__name__}).") from exc
     _check(data, {"partners": list, "store_content": bool, "voice": dict, "engine": str, "data_dir": str,
-                  "vosk_model": str}, "", path)
+                  "vosk_model": str, "language": str}, "", path)
     partners = data.get("partners")
     if partners is not None and (len(partners) != 2 or not all(isinstance(p, str) and p.strip() for p in partners)):
         raise ConfigError(f"{path}: 'partners' must be two names, like partners = [\"Alex\", \"Sam\"].")
@@ -93,10 +97,13 @@ def load_config(path: Path | None = None) -> Config:
     from voice.speech.engines import CHOICES  # the one list of engines
     if engine not in CHOICES:
         raise ConfigError(f"{path}: engine must be one of {', '.join(CHOICES)}.")
+    language = data.get("language", DEFAULT_LANGUAGE)
+    if language not in codes():
+        raise ConfigError(f"{path}: language must be one of {', '.join(codes())}.")
     return Config(tuple(p.strip() for p in partners) if partners else None,  # type: ignore[arg-type]
                   data.get("store_content", False), settings, engine,
                   Path(data["data_dir"]).expanduser() if "data_dir" in data else None,
-                  Path(data["vosk_model"]).expanduser() if "vosk_model" in data else None, path)
+                  Path(data["vosk_model"]).expanduser() if "vosk_model" in data else None, language, path)
 
 
 def data_dir(config: Config, override: Path | None = None) -> Path:
