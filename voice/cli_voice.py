@@ -78,7 +78,8 @@ def render(app: App, input_path: Path, output_path: Path, engine: str, model: Pa
     app.journal.recover_interrupted()
     clock = VirtualClock(0.0)
     microphone = RoomMicrophone(echo_room) if echo_room is not None else None
-    room = RenderRoom(source.chunks(), Listener(recognizer, numbers=app.language.numbers), voice or make_voice(app), clock, room=microphone)
+    listener = Listener(recognizer, numbers=app.language.numbers)
+    room = RenderRoom(source.chunks(), listener, voice or make_voice(app), clock, room=microphone)
     try:
         app.runner(room, room, clock, show or trace(sys.stdout)).run()
     finally:
@@ -140,7 +141,8 @@ def cmd_demo(app: App, args: argparse.Namespace) -> int:
     recognizer, note = make_recognizer(demo_app.config.engine, demo_app.catalogue, None, demo_app.config_model,
                                        demo_app.data_dir, demo_app.language)
     print(note, file=sys.stderr)
-    room = RenderRoom(iter(stream), Listener(recognizer, numbers=demo_app.language.numbers), make_voice(demo_app), clock,
+    listener = Listener(recognizer, numbers=demo_app.language.numbers)
+    room = RenderRoom(iter(stream), listener, make_voice(demo_app), clock,
                       limit_seconds=1800, on_action=couple)
     print("An evening, synthesised: two partners ask for the bedtime check-in and answer it.")
     demo_app.runner(room, room, clock, trace(sys.stdout)).run()

@@ -115,7 +115,8 @@ class Pyttsx3Voice:
             if not self._done.wait(10.0):
                 raise AudioError("Text-to-speech did not finish a prompt in 10 s.")
             samples, header_rate = load_mono(path)
-        true_rate = MBROLA_RATE if "mb-" in (self._voice_id or "") or "mbrola" in (self._voice_id or "") else header_rate
+        mbrola = "mb-" in (self._voice_id or "") or "mbrola" in (self._voice_id or "")
+        true_rate = MBROLA_RATE if mbrola else header_rate
         return trim_silence(resample(samples, true_rate))
 
 

@@ -5,9 +5,9 @@ token), so switching context costs nothing. Phrases with a word outside the mode
 left out of the grammar (Vosk would drop the word and keep a shorter, other phrase); typed text
 still matches them. With a lookahead model (the Korean one) Vosk's grammar is a loop over the
 grammar's words, not its phrases: "체크인 해요" can come out as "주세요 체크인 해요". So the first of
-Vosk's n-best that is a whole phrase of the context is taken, and the top one only when none is. Unrelated speech may come out as the unknown token, or
-(seen with the Korean model) as grammar words strung together; either way the whole-utterance
-matcher rejects it. vosk 0.3.45 has no endpointer settings: the audio arrives
+Vosk's n-best that is a whole phrase of the context is taken, and the top one only when none is.
+Unrelated speech may come out as the unknown token, or as grammar words strung together; either way
+the whole-utterance matcher rejects it. vosk 0.3.45 has no endpointer settings: the audio arrives
 already cut into utterances by ``voice.audio.endpoint``.
 """
 
