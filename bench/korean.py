@@ -80,6 +80,7 @@ def main() -> int:
     recognizer = VoskRecognizer(catalogue, model)
 
     right: dict[str, list[bool]] = defaultdict(list)
+    totals: dict[str, list[bool]] = defaultdict(list)  # printed after the commands
     misses: list[str] = []
     for speed, pitch, variant in voices:
         name = f"ko{variant} s{speed} p{pitch}"
@@ -87,19 +88,19 @@ def main() -> int:
             got = heard(recognizer, catalogue, say_korean(text, speed, pitch, variant), context)
             ok = got == [(intent, ritual)]
             right[text].append(ok)
-            right["(all commands)"].append(ok)
+            totals["(all commands)"].append(ok)
             if not ok:
                 misses.append(f"{name}: {text} -> {got or 'nothing'}")
         for text, context in DISTRACTORS:
             got = heard(recognizer, catalogue, say_korean(text, speed, pitch, variant), context)
-            right["(distractors: nothing heard)"].append(got == [])
+            totals["(distractors: nothing heard)"].append(got == [])
             if got:
                 misses.append(f"{name}: distractor {text} -> {got}")
     print(f"Korean pack, {args.voices} voices ({len(voices)}): " + ", ".join(
         f"ko{v} s{s} p{p}" for s, p, v in voices))
     print("| said | context | right |\n| --- | --- | ---: |" if args.markdown else "")
     contexts = {text: context for text, context, _, _ in COMMANDS}
-    for text, oks in right.items():
+    for text, oks in (right | totals).items():
         cells = (text, contexts.get(text, ""), f"{sum(oks)}/{len(oks)}")
         print("| " + " | ".join(cells) + " |" if args.markdown else f"{cells[0]:<24} {cells[1]:<5} {cells[2]:>6}")
     for miss in misses:
