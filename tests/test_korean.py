@@ -200,3 +200,20 @@ def test_the_live_loop_says_what_to_say_in_the_languages_own_words(tmp_path):
         _out, err = proc.communicate(timeout=20)
     assert "Listening with vosk" in err and "이렇게 말해 보세요: 키스 하자" in err, err
     assert "let's check in" not in err
+
+
+def test_the_report_in_korean_keeps_sessions_of_rituals_the_korean_pack_does_not_have(tmp_path):
+    from datetime import timedelta
+
+    from voice.journal import Journal
+    journal = Journal.open(tmp_path / "journal.sqlite3")
+    start = datetime.now(timezone.utc) - timedelta(days=1)
+    for ritual in ("love_story", "six_second_kiss"):             # love_story: English only
+        journal.end(journal.begin(ritual, 0, "Alex", start), "completed", start + timedelta(minutes=5))
+    journal.close()
+    out = tmp_path / "report.html"
+    result = subprocess.run([sys.executable, "-m", "voice", "--data-dir", str(tmp_path), "--language", "ko", "report",
+                             "--out", str(out)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert "love_story" in page and "6초 키스" in page
