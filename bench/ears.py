@@ -30,6 +30,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from intents import load_catalogue  # noqa: E402
 from prompts import load_library  # noqa: E402
+from voice.audio import RATE  # noqa: E402
 from voice.audio.convert import read_wav  # noqa: E402
 from voice.evaluate import ListeningPipeline  # noqa: E402
 from voice.speech.recognizer import Hypothesis  # noqa: E402
@@ -92,12 +93,12 @@ def hear_audio(audio_name: str, audio: np.ndarray, contexts: list[str], baseline
     tap = Tap()
     for _ in ListeningPipeline(tap, _engines["catalogue"]).heard(audio, "idle"):
         pass
-    out: dict = {"audio": audio_name, "seconds": round(len(audio) / 16000, 2), "contexts": {}}
+    out: dict = {"audio": audio_name, "seconds": round(len(audio) / RATE, 2), "contexts": {}}
     frames = [(_timed(ctc.log_probs, u) if len(u) >= 1600 else (None, 0.0)) for u in tap.utterances]
     for context in contexts:
         rows = []
         for utterance, (lp, lp_ms) in zip(tap.utterances, frames):
-            row = {"seconds": round(len(utterance) / 16000, 2)}
+            row = {"seconds": round(len(utterance) / RATE, 2)}
             if lp is not None:
                 h, ms = _timed(ctc.score_frames, lp, context)
                 row.update(ctc_text=h.text, confidence=h.detail.get("confidence"), forced=h.detail.get("forced"),

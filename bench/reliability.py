@@ -209,11 +209,12 @@ def fuzz_files(base: Path, data: Path, n: int, rng: random.Random) -> dict[str, 
     finally:
         del os.environ["RITUALS_PROMPTS_DIR"]
     # The intents ship with the skill (users do not edit them): fuzzed through their loader directly.
-    from intents import DEFAULT_PATH, load_catalogue
+    from intents import load_catalogue
     from prompts import load_library
     from voice.errors import RitualsError
+    from voice.language import default_language
     names = load_library().spoken_names()
-    original = DEFAULT_PATH.read_text(encoding="utf-8")
+    original = default_language().intents.read_text(encoding="utf-8")
     mutated = base / "intents.yaml"
     for i in range(max(1, n // 3)):
         mutated.write_text(mutate_text(original, rng), encoding="utf-8")

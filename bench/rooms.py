@@ -19,8 +19,7 @@ import numpy as np
 import soundfile
 import soxr
 
-from voice.audio import RATE
-from voice.audio.endpoint import FRAME
+from voice.audio import FRAME, RATE
 
 LEAD, TAIL = 1.5, 1.0
 

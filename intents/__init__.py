@@ -1,6 +1,7 @@
 """The intent catalogue: phrase templates per intent, as data, expanded to whole phrases.
 
-``load_catalogue(ritual_names)`` reads ``en.yaml`` next to this module (format in ``README.md``),
+``load_catalogue(ritual_names, language=...)`` reads the language's intent file (``en.yaml``,
+``ko.yaml`` next to this module, as its pack in ``languages/`` names it; format in ``README.md``),
 expands every template with hassil's parser and sampler, and fills ``{ritual}`` with every name and
 alias of every ritual, so a new ritual file is startable by voice with no code change.
 """
@@ -19,15 +20,16 @@ from hassil.parse_expression import parse_sentence
 from hassil.sample import sample_expression
 
 from voice.errors import DataFileError
+from voice.language import Language, default_language
 from voice.normalize import normalize
+from voice.numbers import NumberWords
 from voice.yamlio import LineDict, LineList, load_yaml
 
 __all__ = ["Catalogue", "Phrase", "Context", "CONTEXTS", "REQUIRED_INTENTS", "TURN_INTENTS",
-           "load_catalogue", "DEFAULT_PATH"]
+           "load_catalogue"]
 
 Context = Literal["idle", "turn"]
 CONTEXTS: tuple[Context, ...] = ("idle", "turn")
-DEFAULT_PATH = Path(__file__).resolve().parent / "en.yaml"
 
 #: Intent names the engine relies on; a catalogue without one of them cannot drive a ritual.
 REQUIRED_INTENTS = frozenset({"start_ritual", "stop", "pause", "resume", "skip", "repeat", "time_left",
@@ -68,6 +70,8 @@ class Catalogue:
     """Context -> (intent, template) pairs, for recognisers whose grammars keep the template structure."""
     lists: dict[str, dict[str, str]] = field(default_factory=dict)
     """List name -> {normalised spoken words: slot value}; ``ritual`` holds every ritual name."""
+    numbers: NumberWords | None = None
+    """The language's number words: what is heard is normalised as the phrases were."""
 
 
 def _expand(template: str, path: str, line: int) -> list[str]:
@@ -84,8 +88,8 @@ def _expand(template: str, path: str, line: int) -> list[str]:
         raise DataFileError(path, f"cannot parse template '{template}': {exc}", line) from exc
 
 
-def _fill_lists(raw: str, lists: dict[str, dict[str, str]], path: str,
-                line: int) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
+def _fill_lists(raw: str, lists: dict[str, dict[str, str]], path: str, line: int,
+                numbers: NumberWords | None = None) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
     """Every filling of the ``{list}`` references in ``raw``, normalised, with the slot values it carries.
 
     The template is normalised once with a placeholder word per list and the (already normalised)
@@ -102,28 +106,36 @@ def _fill_lists(raw: str, lists: dict[str, dict[str, str]], path: str,
     marked = raw
     for name, mark in marks.items():
         marked = marked.replace("{" + name + "}", mark)
-    template = normalize(marked)
+    template = normalize(marked, numbers)
     whole = all(f" {mark} " in f" {template} " for mark in marks.values())
     out = []
     for combo in itertools.product(*(lists[name].items() for name in used)):
         text = template if whole else raw
         for name, (spoken, _value) in zip(used, combo):
             text = text.replace(marks[name] if whole else "{" + name + "}", spoken)
-        out.append((" ".join(text.split()) if whole else normalize(text),
+        out.append((" ".join(text.split()) if whole else normalize(text, numbers),
                     tuple((name, value) for name, (_spoken, value) in zip(used, combo))))
     return out
 
 
-def load_catalogue(ritual_names: dict[str, str], path: Path = DEFAULT_PATH) -> Catalogue:
-    """Load the intent file, filling ``{ritual}`` from ``ritual_names`` (spoken name -> ritual id)."""
+def load_catalogue(ritual_names: dict[str, str], path: Path | None = None,
+                   language: Language | None = None) -> Catalogue:
+    """Load the intent file of ``language`` (default: the default language) or ``path``, filling
+    ``{ritual}`` from ``ritual_names`` (spoken name -> ritual id)."""
+    language = language or default_language()
+    path = path or language.intents
+    numbers = language.numbers
     p = str(path)
     data = load_yaml(path)
     if not isinstance(data, LineDict) or not isinstance(data.get("intents"), LineDict):
         raise DataFileError(p, "must have an 'intents' mapping", getattr(data, "line", None))
+    if data.get("language", language.code) != language.code:  # an English file under a Korean pack
+        raise DataFileError(p, f"language: the file is '{data['language']}' but {language.path} names it "
+                            f"for '{language.code}': fix one of them", data.line_of("language"))
     fillers = data.get("fillers", [])
     if not isinstance(fillers, list) or not all(isinstance(f, str) for f in fillers):
         raise DataFileError(p, "fillers: must be a list of words", data.line_of("fillers"))
-    names = {normalize(name): rid for name, rid in ritual_names.items()}
+    names = {normalize(name, numbers): rid for name, rid in ritual_names.items()}
     lists: dict[str, dict[str, str]] = {"ritual": names}
     raw_lists = data.get("lists") or LineDict()
     if not isinstance(raw_lists, LineDict):
@@ -132,7 +144,7 @@ def load_catalogue(ritual_names: dict[str, str], path: Path = DEFAULT_PATH) -> C
         if list_name == "ritual" or not isinstance(values, LineDict) or not values:
             raise DataFileError(p, f"lists.{list_name}: must be a non-empty mapping of spoken words to values "
                                 "('ritual' is filled from the ritual files)", raw_lists.line_of(list_name))
-        lists[list_name] = {normalize(k): str(v) for k, v in values.items()}
+        lists[list_name] = {normalize(k, numbers): str(v) for k, v in values.items()}
     by_context: dict[str, dict[tuple[str, str, tuple[tuple[str, str], ...]], Phrase]] = {
         c: {} for c in CONTEXTS}
     templates: dict[str, list[tuple[str, str]]] = {c: [] for c in CONTEXTS}
@@ -159,7 +171,7 @@ def load_catalogue(ritual_names: dict[str, str], path: Path = DEFAULT_PATH) -> C
             for context in contexts:
                 templates[context].append((name, template))
             for raw in _expand(template, p, t_line):
-                for norm, slots in _fill_lists(raw, lists, p, t_line):
+                for norm, slots in _fill_lists(raw, lists, p, t_line, numbers):
                     if not norm:
                         continue
                     for context in contexts:
@@ -167,10 +179,11 @@ def load_catalogue(ritual_names: dict[str, str], path: Path = DEFAULT_PATH) -> C
     phrases = {c: tuple(found.values()) for c, found in by_context.items()}
     return Catalogue(
         phrases,
-        tuple(tuple(normalize(f).split()) for f in fillers if normalize(f)),
+        tuple(tuple(normalize(f, numbers).split()) for f in fillers if normalize(f, numbers)),
         frozenset(intents),
         {c: tuple(ph.text for ph in found) for c, found in phrases.items()},
         tuple(sorted({w for found in phrases.values() for ph in found for w in ph.text.split()})),
         {c: tuple(found) for c, found in templates.items()},
         lists,
+        numbers,
     )

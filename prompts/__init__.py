@@ -1,7 +1,8 @@
 """Ritual definitions and the device's own spoken lines, as data.
 
-``load_library()`` reads every ``rituals/*.yaml`` file and ``system.yaml`` next to this module (or
-from a directory given for tests and custom rituals). See ``README.md`` here for the format.
+``load_library()`` reads every ``rituals/*.yaml`` file and ``system.yaml`` of a language's prompts
+folder (this one for English, ``ko/`` for Korean, as ``languages/<code>.yaml`` names it), or of a
+directory given for tests and custom rituals. See ``README.md`` here for the format.
 
 A broken shipped file is a developer's mistake and fails loudly. A couple's own copy is loaded with
 ``skip_broken=True``: one typo in one custom ritual leaves that ritual out (``RitualLibrary.skipped``
@@ -17,7 +18,9 @@ from rapidfuzz import fuzz, process
 
 from voice.errors import DataFileError, UnknownRitualError
 from voice.fields import check_placeholders
+from voice.language import Durations, Language, default_language
 from voice.normalize import normalize
+from voice.numbers import NumberWords
 from voice.yamlio import LineDict, load_yaml
 
 from .schema import Ritual, parse_ritual
@@ -25,7 +28,7 @@ from .schema import Ritual, parse_ritual
 __all__ = ["Ritual", "RitualLibrary", "SystemPrompts", "SYSTEM_LINES", "load_library", "DATA_DIR"]
 
 DATA_DIR = Path(__file__).resolve().parent
-"""Where the shipped rituals and system prompts live (inside the installed package)."""
+"""Where the shipped English rituals and system prompts live (inside the installed package)."""
 
 #: Every line the device says on its own behalf -> the exact names it is filled with. A missing key is
 #: an error at load, not mid-ritual; so is a line using a name its callers do not give it (each line is
@@ -60,6 +63,9 @@ class SystemPrompts:
 
     texts: dict[str, str]
     """Key -> text with ``{placeholders}``."""
+    durations: Durations | None = None
+    """How the language says "3 minutes and 20 seconds" (``voice.speech_text``); ``None``: the
+    default language's."""
 
     def get(self, key: str, **values: object) -> str:
         """The line for ``key`` with placeholders filled; every name the line is declared with must be
@@ -70,7 +76,8 @@ class SystemPrompts:
         return self.texts[key].format(**values)
 
 
-def load_system_prompts(path: Path, fallback: SystemPrompts | None = None) -> SystemPrompts:
+def load_system_prompts(path: Path, fallback: SystemPrompts | None = None,
+                        durations: Durations | None = None) -> SystemPrompts:
     """Read and validate ``system.yaml``; a key it lacks is taken from ``fallback`` when given (a
     couple's copy made before a line was added keeps working), else it is an error."""
     data = load_yaml(path)
@@ -86,7 +93,7 @@ def load_system_prompts(path: Path, fallback: SystemPrompts | None = None) -> Sy
     missing = sorted(set(SYSTEM_LINES) - set(data))
     if missing and fallback is None:
         raise DataFileError(str(path), f"missing key '{missing[0]}'", data.line)
-    return SystemPrompts({key: fallback.texts[key] for key in missing} | texts if fallback else texts)
+    return SystemPrompts({key: fallback.texts[key] for key in missing} | texts if fallback else texts, durations)
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,8 @@ class RitualLibrary:
     skipped: tuple[DataFileError, ...] = ()
     """Ritual files left out because they are broken (only with ``skip_broken``), each error naming
     its file and line."""
+    numbers: NumberWords | None = None
+    """The language's number words, for names typed with digits ("6 second kiss")."""
 
     def get(self, ritual_id: str) -> Ritual:
         return self.rituals[ritual_id]
@@ -110,11 +119,11 @@ class RitualLibrary:
 
     def find(self, name: str) -> Ritual:
         """A ritual by id, name or alias, typed loosely; ``UnknownRitualError`` with suggestions."""
-        wanted = normalize(name)
+        wanted = normalize(name, self.numbers)
         by_name: dict[str, str] = {}
         for ritual in self.rituals.values():
             for spoken in (ritual.id, *ritual.spoken_names):
-                by_name.setdefault(normalize(spoken), ritual.id)
+                by_name.setdefault(normalize(spoken, self.numbers), ritual.id)
         if wanted in by_name:
             return self.rituals[by_name[wanted]]
         close = process.extract(wanted, list(by_name), scorer=fuzz.WRatio, limit=8, score_cutoff=60)
@@ -126,14 +135,17 @@ class RitualLibrary:
         raise UnknownRitualError(name, suggestions[:3])
 
 
-def load_library(directory: Path | None = None, skip_broken: bool = False) -> RitualLibrary:
-    """Load ``rituals/*.yaml`` and ``system.yaml`` from ``directory`` (default: the shipped data).
+def load_library(directory: Path | None = None, skip_broken: bool = False,
+                 language: Language | None = None) -> RitualLibrary:
+    """Load ``rituals/*.yaml`` and ``system.yaml`` from ``directory`` (default: the shipped prompts of
+    ``language``, itself by default the default language).
 
     ``skip_broken``: a ritual file that does not load (or takes a name another ritual already has)
     is left out and listed in ``skipped``; the library still fails when no ritual at all loads,
     since nothing could run, and when ``system.yaml`` is broken, since every command speaks from it.
     """
-    base = directory or DATA_DIR
+    language = language or default_language()
+    base = directory or language.prompts
     ritual_dir = base / "rituals"
     files = sorted(ritual_dir.glob("*.yaml"))
     if not files:
@@ -145,7 +157,7 @@ def load_library(directory: Path | None = None, skip_broken: bool = False) -> Ri
         try:
             data = load_yaml(path)
             ritual = parse_ritual(path, data)
-            _claim_names(path, ritual, names, data)
+            _claim_names(path, ritual, names, data, language.numbers)
         except DataFileError as exc:
             if not skip_broken:
                 raise
@@ -154,16 +166,19 @@ def load_library(directory: Path | None = None, skip_broken: bool = False) -> Ri
         rituals[ritual.id] = ritual
     if not rituals:
         raise skipped[0]
-    shipped = load_system_prompts(DATA_DIR / "system.yaml") if base != DATA_DIR else None
-    return RitualLibrary(rituals, load_system_prompts(base / "system.yaml", shipped), tuple(skipped))
+    # A couple's copy made before a line was added takes it from the shipped lines of its language.
+    shipped = load_system_prompts(language.prompts / "system.yaml") if base != language.prompts else None
+    system = load_system_prompts(base / "system.yaml", shipped, language.durations)
+    return RitualLibrary(rituals, system, tuple(skipped), language.numbers)
 
 
-def _claim_names(path: Path, ritual: Ritual, names: dict[str, str], data: LineDict) -> None:
+def _claim_names(path: Path, ritual: Ritual, names: dict[str, str], data: LineDict,
+                 numbers: NumberWords) -> None:
     """Record ``ritual``'s spoken names in ``names``; a name another ritual has is an error, and then
     none of this ritual's names are taken (it is left out whole)."""
     mine: dict[str, str] = {}
     for spoken in ritual.spoken_names:
-        key = normalize(spoken)
+        key = normalize(spoken, numbers)
         if key in names and names[key] != ritual.id:
             field = "name" if spoken == ritual.name else "aliases"
             raise DataFileError(str(path), f"name '{spoken}' is already used by ritual '{names[key]}'",

@@ -8,13 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voice.audio import RATE
+from voice.audio import FRAME, RATE
 from voice.audio.chimes import LENGTH, chime
 from voice.audio.convert import read_wav
 from voice.audio.echo import EchoCanceller
 from voice.audio.endpoint import EndpointSettings, Endpointer, SpeechEnded, SpeechStarted, level_db
 from voice.audio.measure import sound_spans
-from voice.audio.sources import CHUNK, ChunkSource, WavSource
+from voice.audio.sources import ChunkSource, WavSource
 from voice.errors import AudioError
 from voice.speech.tts import FakeVoice
 
@@ -61,14 +61,14 @@ def test_a_file_that_is_not_a_wav_gives_one_line(tmp_path):
 
 
 def test_chunk_source_yields_30ms_chunks():
-    chunks = list(ChunkSource(np.ones(CHUNK * 3 + 10, dtype=np.int16)).chunks())
-    assert [len(c) for c in chunks] == [CHUNK, CHUNK, CHUNK, 10]
+    chunks = list(ChunkSource(np.ones(FRAME * 3 + 10, dtype=np.int16)).chunks())
+    assert [len(c) for c in chunks] == [FRAME, FRAME, FRAME, 10]
 
 
 def _run(endpointer: Endpointer, audio: np.ndarray):
     events = []
-    for i in range(0, len(audio), CHUNK):
-        events += endpointer.feed(audio[i:i + CHUNK], (i + len(audio[i:i + CHUNK])) / RATE)
+    for i in range(0, len(audio), FRAME):
+        events += endpointer.feed(audio[i:i + FRAME], (i + len(audio[i:i + FRAME])) / RATE)
     return events
 
 

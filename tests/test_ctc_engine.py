@@ -4,9 +4,12 @@ The search itself is checked exactly on hand-made log-probabilities."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
+from voice.language import default_language
 from voice.matcher import recognize
 from voice.speech.ctc_graph import GARBAGE, best_path, build_graph
 from voice.speech.pronounce import pronunciations
@@ -166,8 +169,8 @@ def test_auto_takes_the_next_engine_when_one_cannot_load(catalogue, monkeypatch,
     def broken(setup):
         raise AudioError("The phoneme model could not be loaded (OSError): reinstall it.")
     monkeypatch.setitem(engines.ENGINES, "broken", engines.Engine("broken", "a model that is damaged", "", "phrase", broken))
-    monkeypatch.setattr(engines, "AUTO_ORDER", ("broken", "pocketsphinx"))
-    recognizer, note = engines.make_recognizer("auto", catalogue, None, None, tmp_path)
+    language = dataclasses.replace(default_language(), engines=("broken", "pocketsphinx"))
+    recognizer, note = engines.make_recognizer("auto", catalogue, None, None, tmp_path, language)
     assert recognizer.name == "pocketsphinx" and "broken: The phoneme model could not be loaded" in note
     with pytest.raises(AudioError, match="Unknown engine 'nope'"):
         engines.make_recognizer("nope", catalogue, None, None, tmp_path)

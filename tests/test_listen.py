@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from voice.audio import FRAME, RATE
 from voice.audio.convert import read_wav
 from voice.audio.measure import sound_spans
 from voice.errors import AudioError
@@ -65,7 +66,7 @@ def test_stop_spoken_in_the_middle_of_a_long_prompt_ends_the_session_stopped_and
     assert "heard: stop -> stop" in result.stdout
     stop_end = 4.0 + sound_spans(say("stop"))[-1][1]
     # After the stop: only the short goodbye, then silence (the long prompt was cut off).
-    assert sound_spans(out[int((stop_end + 3.0) * 16000):]) == []
+    assert sound_spans(out[int((stop_end + 3.0) * RATE):]) == []
 
 
 def test_stop_spoken_over_a_long_answer_between_rituals_cuts_it_off_and_adds_nothing(tmp_path):
@@ -166,8 +167,8 @@ def test_a_failing_input_stream_leaves_an_interrupted_session_and_earlier_sessio
 
     def unplugged():
         audio = np.concatenate([silence(0.5), say("let's check in"), silence(4.0)])
-        for i in range(0, len(audio), 480):
-            yield audio[i:i + 480]
+        for i in range(0, len(audio), FRAME):
+            yield audio[i:i + FRAME]
         raise AudioError("The microphone stopped sending audio (unplugged?).")
 
     journal = Journal.open(data / "journal.sqlite3")
@@ -188,7 +189,7 @@ def test_a_48_khz_float_stereo_recording_is_listened_to_like_any_other(tmp_path)
     import soundfile
     import soxr
     speech = np.concatenate([silence(0.5), say("let's do the six second kiss"), silence(1)]) / 32768.0
-    at_48k = soxr.resample(speech, 16000, 48000)
+    at_48k = soxr.resample(speech, RATE, 48000)
     inp, out, data = tmp_path / "phone.wav", tmp_path / "out.wav", tmp_path / "data"
     soundfile.write(inp, np.stack([at_48k, 0.8 * at_48k], axis=1).astype(np.float32), 48000, subtype="FLOAT")
     result = subprocess.run([sys.executable, "-m", "voice", "--data-dir", str(data), "listen", "--input", str(inp),

@@ -133,9 +133,10 @@ def test_list_references_fill_as_whole_words_and_glued_ones_are_normalised_whole
 
 @pytest.mark.parametrize("template", ["[the|a|ou}r] check in", "[thanks|thank }you]", "[u have|can we do) stop"])
 def test_a_template_hassil_cannot_parse_names_its_file_and_line(tmp_path, template):
-    from intents import DEFAULT_PATH, load_catalogue
+    from intents import load_catalogue
     from voice.errors import DataFileError
-    text = DEFAULT_PATH.read_text(encoding="utf-8")
+    from voice.language import default_language
+    text = default_language().intents.read_text(encoding="utf-8")
     first = next(line for line in text.splitlines() if line.strip().startswith('- "(start|begin'))
     broken = tmp_path / "en.yaml"
     broken.write_text(text.replace(first, first.split("- ")[0] + f'- "{template}"', 1), encoding="utf-8")

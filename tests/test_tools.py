@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from voice.audio import RATE
 from voice.errors import AudioError
 from voice.speech.models import KnownModel, download, find_model, is_model_dir
 
@@ -147,7 +148,7 @@ def test_demo_runs_a_whole_evening_without_a_microphone(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "heard: lets check in -> start_ritual bedtime_check_in" in result.stdout
     assert "bedtime_check_in, completed" in result.stdout
-    assert (tmp_path / "demo.wav").stat().st_size > 16000 * 2 * 30
+    assert (tmp_path / "demo.wav").stat().st_size > RATE * 2 * 30
     assert not (tmp_path / "journal.sqlite3").exists()      # the demo keeps its own journal
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voice.audio.sources import CHUNK
+from voice.audio import FRAME, RATE
 from voice.errors import AudioError
 from voice.listen import Listener
 from voice.matcher import recognize
@@ -36,8 +36,8 @@ def _hear(recognizer: WhisperRecognizer, audio: np.ndarray, context: str) -> str
     padded = np.concatenate([silence(0.2), audio, silence(0.3)])
     recognizer.set_context(context)
     recognizer.start()
-    for i in range(0, len(padded), CHUNK):
-        recognizer.accept(padded[i:i + CHUNK])
+    for i in range(0, len(padded), FRAME):
+        recognizer.accept(padded[i:i + FRAME])
     return recognizer.finish().text
 
 
@@ -73,8 +73,8 @@ def test_through_the_listener(whisper, catalogue):
     # "hold on", not "pause": faster-whisper's path hears awb's "pause" as "Force" (see the benchmark)
     audio = np.concatenate([silence(0.5), say("hold on", "awb"), silence(1.0)])
     items = []
-    for i in range(0, len(audio), CHUNK):
-        items += [it for _, it in listener.feed(audio[i:i + CHUNK], (i + CHUNK) / 16000)]
+    for i in range(0, len(audio), FRAME):
+        items += [it for _, it in listener.feed(audio[i:i + FRAME], (i + FRAME) / RATE)]
     texts = [it.text for it in items if isinstance(it, Utterance)]
     matches = [recognize(t, catalogue, "turn") for t in texts]
     assert [m.intent if m else None for m in matches] == ["pause"], texts

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from intents import DEFAULT_PATH, Catalogue, load_catalogue
+from intents import Catalogue, load_catalogue
 from prompts import RitualLibrary, load_library
 from voice.commands import check_commands
 from voice.config import Config, data_dir, load_config
@@ -17,6 +17,7 @@ from voice.invitation_commands import InvitationCommands, first_answer
 from voice.invitation_store import InvitationStore
 from voice.inviting import Inviter, InvitingSkill
 from voice.journal import Journal
+from voice.language import Language, load_language
 from voice.planner import JournalPlanner
 from voice.recorder import JournalRecorder
 from voice.devices import Clock, Output, Source
@@ -45,23 +46,30 @@ class App:
     """Where warnings go (a custom ritual left out); tests collect them."""
     reading: bool = False
     """The command only reads the journal: it opens read-only where the data directory is."""
+    language_override: str | None = None
+    """``--language``: the config's ``language`` otherwise."""
 
     @cached_property
     def config(self) -> Config:
         return load_config(self.config_path)
 
     @cached_property
+    def language(self) -> Language:
+        """The language spoken: it chooses the intents, prompts, number words, voice and engines."""
+        return load_language(self.language_override or self.config.language)
+
+    @cached_property
     def library(self) -> RitualLibrary:
         # The couple's own copy may hold a typo: that ritual is left out, the others still work.
-        library = load_library(self.prompts_dir, skip_broken=self.prompts_dir is not None)
+        library = load_library(self.prompts_dir, skip_broken=self.prompts_dir is not None, language=self.language)
         for error in library.skipped:
             self.warn(skipped_warning(error))
         return library
 
     @cached_property
     def catalogue(self) -> Catalogue:
-        catalogue = load_catalogue(self.library.spoken_names(), DEFAULT_PATH)
-        check_commands(catalogue.intents, DEFAULT_PATH)  # every intent has its command, and back
+        catalogue = load_catalogue(self.library.spoken_names(), language=self.language)
+        check_commands(catalogue.intents, self.language.intents)  # every intent has its command, and back
         return catalogue
 
     @property

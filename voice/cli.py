@@ -12,6 +12,7 @@ from pathlib import Path
 
 from voice.app import App
 from voice.errors import BUG_STATUS, RitualsError, describe_bug
+from voice.language import codes
 from voice.matcher import recognize
 from voice.textio import LineSource, MonotonicClock, PrintOutput
 
@@ -70,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "or the user data directory)")
     parser.add_argument("--config", type=Path, help="config file (default: RITUALS_CONFIG or the user "
                         "config directory's config.toml)")
+    parser.add_argument("--language", metavar="CODE", help=f"the language spoken: {', '.join(codes())} "
+                        "(default: the config's language, else en)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("list", help="the rituals")
@@ -122,9 +125,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     prompts_dir = os.environ.get("RITUALS_PROMPTS_DIR")
     app = App(args.config, args.data_dir, Path(prompts_dir) if prompts_dir else None,
-              reading=getattr(args, "reads_only", False))
+              reading=getattr(args, "reads_only", False), language_override=args.language)
     try:
         app.config  # a broken config is reported by every command, not only by those that use it
+        app.language  # and so is an unknown language
         return int(args.func(app, args))
     except RitualsError as exc:
         for line in str(exc).splitlines():  # one line per problem (an import names each bad record)

@@ -31,7 +31,8 @@ def make_voice(app: App) -> Voice:
     """The one TTS engine of the process, with its on-disk cache."""
     from voice.speech.tts import CachedVoice, Pyttsx3Voice
     settings = app.config.voice
-    return CachedVoice(Pyttsx3Voice(settings.voice, settings.rate, settings.volume), app.data_dir / "tts-cache")
+    return CachedVoice(Pyttsx3Voice(settings.voice, settings.rate, settings.volume, app.language),
+                       app.data_dir / "tts-cache")
 
 
 def trace(stream, origin: float = 0.0) -> Trace:
@@ -74,12 +75,13 @@ def render(app: App, input_path: Path, output_path: Path, engine: str, model: Pa
     source = WavSource(input_path)
     if not output_path.parent.is_dir():
         raise AudioError(f"Cannot write {output_path}: the folder does not exist.")
-    recognizer, note = make_recognizer(engine, app.catalogue, model, app.config_model, app.data_dir)
+    recognizer, note = make_recognizer(engine, app.catalogue, model, app.config_model, app.data_dir, app.language)
     print(note, file=sys.stderr)
     app.journal.recover_interrupted()
     clock = VirtualClock(0.0)
     microphone = RoomMicrophone(echo_room) if echo_room is not None else None
-    room = RenderRoom(source.chunks(), Listener(recognizer), voice or make_voice(app), clock, room=microphone)
+    listener = Listener(recognizer, numbers=app.language.numbers)
+    room = RenderRoom(source.chunks(), listener, voice or make_voice(app), clock, room=microphone)
     try:
         app.runner(room, room, clock, show or trace(sys.stdout), wall).run()
     finally:
@@ -133,15 +135,17 @@ def cmd_demo(app: App, args: argparse.Namespace) -> int:
     from voice.virtual import VirtualClock
 
     require_writable(app.data_dir)
-    demo_app = App(app.config_path, app.data_dir / "demo", app.prompts_dir)
+    demo_app = App(app.config_path, app.data_dir / "demo", app.prompts_dir,
+                   language_override=app.language_override)
     stream = MixedInput()
     couple = DemoCouple(stream)
     journal = demo_app.journal
     clock = VirtualClock(0.0)
     recognizer, note = make_recognizer(demo_app.config.engine, demo_app.catalogue, None, demo_app.config_model,
-                                       demo_app.data_dir)
+                                       demo_app.data_dir, demo_app.language)
     print(note, file=sys.stderr)
-    room = RenderRoom(iter(stream), Listener(recognizer), make_voice(demo_app), clock,
+    listener = Listener(recognizer, numbers=demo_app.language.numbers)
+    room = RenderRoom(iter(stream), listener, make_voice(demo_app), clock,
                       limit_seconds=1800, on_action=couple)
     print("An evening, synthesised: two partners ask for the bedtime check-in and answer it.")
     demo_app.runner(room, room, clock, trace(sys.stdout)).run()
@@ -175,7 +179,8 @@ def cmd_eval(app: App, args: argparse.Namespace) -> int:
     items, bad = load_manifest(args.manifest, report)
     results = []
     for engine in args.engine or [app.config.engine]:
-        recognizer, note = make_recognizer(engine, app.catalogue, args.model, app.config_model, app.data_dir)
+        recognizer, note = make_recognizer(engine, app.catalogue, args.model, app.config_model, app.data_dir,
+                                           app.language)
         print(note, file=sys.stderr)
         result = evaluate(items, ListeningPipeline(recognizer, app.catalogue), report)
         result["bad_lines"] = bad
@@ -203,6 +208,7 @@ def add_eval(sub: argparse._SubParsersAction) -> None:
 def cmd_calibrate(app: App, args: argparse.Namespace) -> int:
     import time as _time
 
+    from voice.audio import RATE
     from voice.audio.endpoint import Endpointer, SpeechEnded, SpeechStarted
     from voice.audio.player import Player
     from voice.audio.sources import MicrophoneSource
@@ -213,7 +219,7 @@ def cmd_calibrate(app: App, args: argparse.Namespace) -> int:
     require_writable(app.data_dir)  # the recordings go there: say so before anyone speaks
     check_devices()
     recognizer, note = make_recognizer(args.engine or app.config.engine, app.catalogue, args.model,
-                                       app.config_model, app.data_dir)
+                                       app.config_model, app.data_dir, app.language)
     print(note, file=sys.stderr)
     voice = make_voice(app)
     finished: list[int] = []
@@ -231,7 +237,7 @@ def cmd_calibrate(app: App, args: argparse.Namespace) -> int:
         import numpy as np
         endpointer, kept, t = Endpointer(), [], 0.0
         for chunk in MicrophoneSource().chunks():
-            t += len(chunk) / 16000
+            t += len(chunk) / RATE
             events = endpointer.feed(chunk, t)
             if kept or any(isinstance(e, SpeechStarted) for e in events):
                 kept.append(chunk)

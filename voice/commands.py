@@ -235,12 +235,10 @@ COMMANDS: Mapping[str, Command] = MappingProxyType({
 
 
 def check_commands(intents: frozenset[str], path: Path) -> None:
-    """Refuse an intents file whose intents are not exactly the commands: an intent nothing handles
-    would be heard and ignored, a command without phrases could never be said."""
+    """Refuse an intents file with an intent no command handles: it would be heard and ignored. A
+    language pack may leave out optional commands (questions about the journal, invitations); the
+    ones a ritual cannot run without are required by the intents loader (``REQUIRED_INTENTS``)."""
     unhandled = sorted(intents - set(COMMANDS))
     if unhandled:
         raise DataFileError(str(path), f"intents.{unhandled[0]}: no command does this: remove it, or add "
                             "its command to voice/commands.py")
-    missing = sorted(set(COMMANDS) - intents)
-    if missing:
-        raise DataFileError(str(path), f"intents: missing intent '{missing[0]}': add its phrases")

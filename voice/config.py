@@ -18,6 +18,8 @@ import platformdirs
 
 from voice.errors import ConfigError
 from voice.invitations import Rules, parse_quiet
+from voice.language import DEFAULT as DEFAULT_LANGUAGE
+from voice.language import codes
 
 APP = "spoken-rituals"
 
@@ -49,6 +51,8 @@ class Config:
     """Where the journal lives, when not given by ``--data-dir`` / ``RITUALS_DATA_DIR``."""
     vosk_model: Path | None = None
     """A Vosk model folder, when not given by ``--model`` / ``RITUALS_VOSK_MODEL``."""
+    language: str = DEFAULT_LANGUAGE
+    """The language spoken (a pack in ``languages/``), when not given by ``--language``."""
     path: Path | None = None
     """The file this came from, if any."""
     invitations: Rules = field(default_factory=Rules)
@@ -85,7 +89,7 @@ def load_config(path: Path | None = None) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the config ({exc.__class__.__name__}).") from exc
     _check(data, {"partners": list, "store_content": bool, "voice": dict, "engine": str, "data_dir": str,
-                  "vosk_model": str, "invitations": dict}, "", path)
+                  "vosk_model": str, "language": str, "invitations": dict}, "", path)
     partners = data.get("partners")
     if partners is not None and (len(partners) != 2 or not all(isinstance(p, str) and p.strip() for p in partners)):
         raise ConfigError(f"{path}: 'partners' must be two names, like partners = [\"Alex\", \"Sam\"].")
@@ -98,10 +102,13 @@ def load_config(path: Path | None = None) -> Config:
     from voice.speech.engines import CHOICES  # the one list of engines
     if engine not in CHOICES:
         raise ConfigError(f"{path}: engine must be one of {', '.join(CHOICES)}.")
+    language = data.get("language", DEFAULT_LANGUAGE)
+    if language not in codes():
+        raise ConfigError(f"{path}: language must be one of {', '.join(codes())}.")
     return Config(tuple(p.strip() for p in partners) if partners else None,  # type: ignore[arg-type]
                   data.get("store_content", False), settings, engine,
                   Path(data["data_dir"]).expanduser() if "data_dir" in data else None,
-                  Path(data["vosk_model"]).expanduser() if "vosk_model" in data else None, path,
+                  Path(data["vosk_model"]).expanduser() if "vosk_model" in data else None, language, path,
                   _invitation_rules(data.get("invitations", {}), path))
 
 

@@ -16,9 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from voice.audio import RATE
+from voice.audio import FRAME, RATE
 from voice.audio.convert import read_wav
-from voice.audio.sources import CHUNK
 from voice.errors import AudioError, DataFileError
 from voice.events import Action, EndSession, Log
 from voice.journal_events import TurnStart
@@ -72,8 +71,8 @@ class MixedInput:
 
     def __iter__(self) -> Iterator[np.ndarray]:
         while self.end_at is None or self._position < self.end_at:
-            self._position += CHUNK
-            yield self.mixed(self._position - CHUNK, self._position)
+            self._position += FRAME
+            yield self.mixed(self._position - FRAME, self._position)
 
 
 class DemoCouple:

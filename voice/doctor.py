@@ -37,12 +37,14 @@ def _library_error(app: App) -> RitualsError | None:
 
 
 def _tts(app: App) -> str:
+    from voice.audio import RATE
     from voice.speech.tts import Pyttsx3Voice
     line = app.library.system.get("voice_check")
-    audio = Pyttsx3Voice(app.config.voice.voice, app.config.voice.rate, app.config.voice.volume).render(line)
+    settings = app.config.voice
+    audio = Pyttsx3Voice(settings.voice, settings.rate, settings.volume, app.language).render(line)
     if len(audio) == 0:
         raise RitualsError("text-to-speech produced silence: reinstall libespeak-ng1 and espeak-ng-data")
-    return f"pyttsx3 speaks ({len(audio) / 16000:.2f} s for '{line}')"
+    return f"pyttsx3 speaks ({len(audio) / RATE:.2f} s for '{line}')"
 
 
 def _engine(app: App, name: str) -> Callable[[], str]:
@@ -50,7 +52,7 @@ def _engine(app: App, name: str) -> Callable[[], str]:
         from voice.speech.engines import ENGINES, Setup
         engine = ENGINES[name]
         try:
-            engine.build(Setup(app.catalogue, None, app.config_model, app.data_dir))
+            engine.build(Setup(app.catalogue, None, app.config_model, app.data_dir, language=app.language))
         except RitualsError as exc:
             raise RitualsError(str(exc) if engine.needs in str(exc) else f"{str(exc).rstrip('.')} (needs "
                                f"{engine.needs})") from exc
@@ -60,7 +62,8 @@ def _engine(app: App, name: str) -> Callable[[], str]:
 
 def _listening(app: App) -> str:
     from voice.speech.engines import make_recognizer
-    _recognizer, note = make_recognizer(app.config.engine, app.catalogue, None, app.config_model, app.data_dir)
+    _recognizer, note = make_recognizer(app.config.engine, app.catalogue, None, app.config_model, app.data_dir,
+                                        app.language)
     return note
 
 

@@ -19,8 +19,8 @@ from typing import Any, Protocol
 import numpy as np
 
 from intents import CONTEXTS, Catalogue
+from voice.audio import FRAME, RATE
 from voice.audio.convert import read_wav
-from voice.audio.sources import CHUNK
 from voice.audio.endpoint import EndpointSettings, Endpointer
 from voice.errors import AudioError
 from voice.listen import Listener
@@ -69,10 +69,10 @@ class ListeningPipeline:
         arrived: latency is counted from there."""
         listener = Listener(self.recognizer, Endpointer(self.endpoint))
         listener.set_context(context)  # type: ignore[arg-type]
-        padded = np.concatenate([audio, np.zeros(16000, dtype=np.int16)])  # the room goes quiet after
-        for i in range(0, len(padded), CHUNK):
+        padded = np.concatenate([audio, np.zeros(RATE, dtype=np.int16)])  # the room goes quiet after
+        for i in range(0, len(padded), FRAME):
             began = time.perf_counter()
-            for _, item in listener.feed(padded[i:i + CHUNK], (i + CHUNK) / 16000):
+            for _, item in listener.feed(padded[i:i + FRAME], (i + FRAME) / RATE):
                 if isinstance(item, Utterance):
                     yield item, began
 
@@ -136,7 +136,7 @@ def evaluate(items: list[Item], pipeline: Pipeline, report: Callable[[str], None
         match, latency = pipeline.decide(audio, item.context)
         compute = time.perf_counter() - began
         got = None if match is None else (match.intent, match.slots.get("ritual"))
-        outcomes.append((item, got, latency, compute, len(audio) / 16000))
+        outcomes.append((item, got, latency, compute, len(audio) / RATE))
     result = _scores(outcomes)
     result.update({"engine": pipeline.name, "unreadable": unreadable})
     if group is not None:

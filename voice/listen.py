@@ -20,6 +20,7 @@ from intents import Context
 from voice.audio.endpoint import Endpointer, SpeechAudio, SpeechEnded, SpeechPaused, SpeechStarted
 from voice.normalize import normalize
 from voice.devices import InputItem, Utterance, VoiceActivity
+from voice.numbers import NumberWords
 from voice.speech.recognizer import Recognizer
 
 
@@ -34,8 +35,10 @@ class Listener:
     """Feeds audio through the endpointer and recogniser; see the module docstring."""
 
     def __init__(self, recognizer: Recognizer, endpointer: Endpointer | None = None,
-                 activity_interval: float = 1.0, echo_tail: float = 0.6) -> None:
+                 activity_interval: float = 1.0, echo_tail: float = 0.6, numbers: NumberWords | None = None) -> None:
         self.recognizer = recognizer
+        self.numbers = numbers
+        """The language's number words: the device's lines and what is heard are compared alike."""
         self.endpointer = endpointer or Endpointer()
         self.activity_interval = activity_interval
         self.echo_tail = echo_tail
@@ -54,7 +57,7 @@ class Listener:
     def device_said(self, text: str, start: float, end: float, key: object = None) -> None:
         """The device plays ``text`` from ``start`` to ``end`` (for the echo gate). A later call with
         the same ``key`` replaces the earlier guess (a live line's real end is known only later)."""
-        said = _Said(start, end, normalize(text))
+        said = _Said(start, end, normalize(text, self.numbers))
         with self._said_lock:
             self._said[key if key is not None else (start, text)] = said
             if len(self._said) > 32:  # only recent lines can echo
@@ -95,7 +98,7 @@ class Listener:
 
     def is_echo(self, text: str, start: float, end: float) -> bool:
         """Whether an utterance heard from ``start`` to ``end`` is the device's own voice."""
-        words = normalize(text)
+        words = normalize(text, self.numbers)
         with self._said_lock:
             recent = list(self._said.values())
         for said in recent:

@@ -188,9 +188,10 @@ def run_live(app: App, engine: str, model: Path | None, device: str | None, max_
     from voice.speech.engines import make_recognizer
 
     check_devices()
-    recognizer, note = make_recognizer(engine, app.catalogue, model, app.config_model, app.data_dir)
+    recognizer, note = make_recognizer(engine, app.catalogue, model, app.config_model, app.data_dir, app.language)
     voice = make_voice(app)
-    print(note + " Say \"let's check in\" to begin; Ctrl-C to quit.", file=sys.stderr)
+    # The language's own "you can say ..." line: an English hint here would be wrong in Korean.
+    print(f"{note} {app.library.system.get('help_idle')} Ctrl-C to quit.", file=sys.stderr)
     journal = app.journal
     journal.recover_interrupted()
     pause = 1.0
@@ -199,7 +200,8 @@ def run_live(app: App, engine: str, model: Path | None, device: str | None, max_
         room = None
         started = time.monotonic()
         try:
-            room = LiveRoom(Listener(recognizer), voice, int(device) if device and device.isdigit() else device)
+            listener = Listener(recognizer, numbers=app.language.numbers)
+            room = LiveRoom(listener, voice, int(device) if device and device.isdigit() else device)
             app.runner(room, room, clock, trace(sys.stdout, started)).run()
             return 0
         except AudioError as exc:

@@ -12,6 +12,7 @@ No match is a value, ``None``.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -31,7 +32,8 @@ class MatchSettings:
     margin: float = 6.0
     """A different intent (or ritual) scoring within this of the best makes the utterance ambiguous."""
     short_chars: int = 4
-    """Utterances this short or shorter ("top", "no", "ok") must match a phrase exactly."""
+    """Utterances this short or shorter ("top", "no", "ok") must match a phrase exactly. Counted in
+    letters (``letters``): a Hangul syllable is the two or three letters it is written with."""
     min_chars: int = 2
     """Anything shorter (a single letter, a cough transcribed as "a") is never a command."""
     candidates: int = 60
@@ -82,10 +84,16 @@ def _correct(words: list[str], vocabulary: tuple[str, ...], cutoff: float) -> li
     return out
 
 
+def letters(text: str) -> int:
+    """How many letters ``text`` has, spaces and accents aside: "네" (yes) is ㄴ + ㅔ, two, like "no",
+    where counting characters would make one syllable as short as the letter "a"."""
+    return sum(1 for c in unicodedata.normalize("NFD", text) if not c.isspace() and not unicodedata.combining(c))
+
+
 def prepare(text: str, catalogue: Catalogue, settings: MatchSettings | None = None) -> str:
     """The form of ``text`` that is compared: normalised, hesitations trimmed, spelling corrected."""
     settings = settings or MatchSettings()
-    words = _strip_fillers(normalize(text).split(), catalogue.fillers)
+    words = _strip_fillers(normalize(text, catalogue.numbers).split(), catalogue.fillers)
     return " ".join(_correct(words, catalogue.vocabulary, settings.spelling))
 
 
@@ -94,11 +102,11 @@ def recognize(text: str, catalogue: Catalogue, context: Context = "idle",
     """Understand ``text`` in ``context``; ``None`` when it is not clearly one command."""
     settings = settings or MatchSettings()
     utterance = prepare(text, catalogue, settings)
-    if len(utterance.replace(" ", "")) < settings.min_chars:
+    if letters(utterance) < settings.min_chars:
         return None
     phrases = catalogue.phrases[context]
     threshold = settings.idle_threshold if context == "idle" else settings.turn_threshold
-    if len(utterance) <= settings.short_chars:
+    if letters(utterance) + utterance.count(" ") <= settings.short_chars:  # spaces count here, as they always did
         threshold = 100.0
     # The word score can only lower the mean, so a phrase below threshold by characters is out.
     found = process.extract(utterance, catalogue.texts[context], scorer=fuzz.ratio,

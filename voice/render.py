@@ -1,6 +1,6 @@
 """The loop over recorded audio: ``rituals listen --input IN.wav --output OUT.wav``.
 
-Input and output share one sample clock: the time of the input's sample ``n`` is ``n / 16000`` s,
+Input and output share one sample clock: the time of the input's sample ``n`` is ``n / RATE`` s,
 and everything the device says or plays is placed on an output timeline at the moment the skill
 decided it. When the input ends, whatever the skill started runs to its end in silence (virtual
 time, no waiting), so a six-second timer is exactly 96 000 samples in OUT.wav.
@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from voice.audio import RATE
+from voice.audio import FRAME, RATE
 from voice.audio.chimes import chime
 from voice.audio.endpoint import level_db
 from voice.audio.room import RoomMicrophone
@@ -105,7 +105,7 @@ class RenderRoom(NoDisplay):
         while not self._pending and not self._ended:
             end = self.playback.next_end()
             next_done = float("inf") if end is None else end
-            chunk_end = (self._consumed + 480) / RATE
+            chunk_end = (self._consumed + FRAME) / RATE
             if chunk_end > min(until, next_done):
                 break
             self._read_chunk()

@@ -1,4 +1,5 @@
-"""Numbers and durations as words the TTS reads naturally, using the units in ``system.yaml``."""
+"""Numbers and durations as words the TTS reads naturally, using the units in ``system.yaml`` and
+the language's way of putting them together (``durations:`` in its pack)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import math
 from typing import Literal
 
 from prompts import SystemPrompts
+from voice.language import default_language
 
 Unit = Literal["second", "minute", "day", "week"]
 #: (singular, plural) line for each unit: spelled out, so the load-time check of system.yaml sees every key.
@@ -23,12 +25,13 @@ def spoken_unit(system: SystemPrompts, unit: Unit, count: int) -> str:
 
 
 def spoken_duration(seconds: float, system: SystemPrompts) -> str:
-    """"3 minutes and 20 seconds", rounded up so "time left" never promises less than there is."""
+    """"3 minutes and 20 seconds" ("3분 20초"), rounded up so "time left" never promises less than there is."""
+    durations = system.durations or default_language().durations
     total = max(0, math.ceil(seconds - 1e-6))
     minutes, secs = divmod(total, 60)
     parts = []
     if minutes:
-        parts.append(f"{minutes} {spoken_unit(system, 'minute', minutes)}")
+        parts.append(durations.part.format(count=minutes, unit=spoken_unit(system, "minute", minutes)))
     if secs or not minutes:
-        parts.append(f"{secs} {spoken_unit(system, 'second', secs)}")
-    return f" {system.get('unit_and')} ".join(parts)
+        parts.append(durations.part.format(count=secs, unit=spoken_unit(system, "second", secs)))
+    return durations.join.format(**{"and": system.get("unit_and")}).join(parts)

@@ -6,5 +6,8 @@ edges, once.
 
 RATE = 16000
 """Sample rate of all audio inside the skill."""
+FRAME = 480
+"""Samples per frame (30 ms at ``RATE``): what sources deliver, the player's block, and what the
+voice-activity detector judges at a time (webrtcvad accepts only 10, 20 or 30 ms frames)."""
 SAMPLE_WIDTH = 2
 """Bytes per sample (signed 16-bit little-endian)."""

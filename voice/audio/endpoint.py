@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import webrtcvad
 
-from voice.audio import RATE
+from voice.audio import FRAME, RATE
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,6 @@ class SpeechEnded:
 
 
 EndpointEvent = SpeechStarted | SpeechAudio | SpeechPaused | SpeechEnded
-FRAME = 480
 
 
 def level_db(frame: np.ndarray) -> float:

@@ -14,10 +14,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from voice.audio import RATE
+from voice.audio import FRAME, RATE
 from voice.errors import AudioError
-
-BLOCK = 480
 
 
 class Player:
@@ -43,7 +41,7 @@ class Player:
             # A small explicit latency paces the callback with real playback; with the default, PulseAudio
             # pulled whole prompts in one burst, and the echo canceller's reference no longer matched
             # what the room heard.
-            self._stream = sd.OutputStream(samplerate=RATE, channels=1, dtype="int16", blocksize=BLOCK,
+            self._stream = sd.OutputStream(samplerate=RATE, channels=1, dtype="int16", blocksize=FRAME,
                                            device=device, callback=self._callback, latency=0.05)
             self._stream.start()
         except (sd.PortAudioError, ValueError) as exc:

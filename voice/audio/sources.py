@@ -13,17 +13,14 @@ from typing import Protocol
 
 import numpy as np
 
-from voice.audio import RATE
+from voice.audio import FRAME, RATE
 from voice.audio.convert import read_wav
 from voice.errors import AudioError
-
-CHUNK = 480
-"""Samples per chunk: 30 ms, the frame size of the voice-activity detector."""
 
 
 class AudioSource(Protocol):
     def chunks(self) -> Iterator[np.ndarray]:
-        """int16 mono 16 kHz chunks of ``CHUNK`` samples (the last may be shorter), until the end."""
+        """int16 mono 16 kHz chunks of ``FRAME`` samples (the last may be shorter), until the end."""
         ...
 
 
@@ -34,8 +31,8 @@ class ChunkSource:
         self.audio = np.concatenate(list(audio)) if not isinstance(audio, np.ndarray) else audio
 
     def chunks(self) -> Iterator[np.ndarray]:
-        for start in range(0, len(self.audio), CHUNK):
-            yield self.audio[start:start + CHUNK].astype(np.int16, copy=False)
+        for start in range(0, len(self.audio), FRAME):
+            yield self.audio[start:start + FRAME].astype(np.int16, copy=False)
 
 
 class WavSource(ChunkSource):
@@ -72,7 +69,7 @@ class MicrophoneSource:
                 pass
 
         try:
-            stream = sd.InputStream(samplerate=RATE, channels=1, dtype="int16", blocksize=CHUNK,
+            stream = sd.InputStream(samplerate=RATE, channels=1, dtype="int16", blocksize=FRAME,
                                     device=self.device, callback=callback)
         except (sd.PortAudioError, ValueError) as exc:
             raise AudioError(f"No microphone could be opened ({exc}): plug one in, or use "

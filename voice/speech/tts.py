@@ -24,6 +24,10 @@ import numpy as np
 from voice.audio import RATE
 from voice.audio.convert import load_mono, read_wav, resample, write_wav
 from voice.errors import AudioError
+from voice.language import DEFAULT, Language, default_language
+
+MBROLA_RATE = 16000
+"""What espeak-ng's MBROLA voices render at, whatever the WAV header says (not the skill's ``RATE``)."""
 
 
 class Voice(Protocol):
@@ -56,7 +60,7 @@ class FakeVoice:
 class Pyttsx3Voice:
     """pyttsx3 (espeak-ng on Linux). Not thread-safe: render from one thread."""
 
-    def __init__(self, voice: str = "", rate: int = 165, volume: float = 0.9) -> None:
+    def __init__(self, voice: str = "", rate: int = 165, volume: float = 0.9, language: Language | None = None) -> None:
         try:
             import pyttsx3
             with contextlib.redirect_stdout(io.StringIO()):
@@ -65,7 +69,7 @@ class Pyttsx3Voice:
             raise AudioError(f"Text-to-speech could not start ({exc}): run 'make run' (it installs "
                              "libespeak-ng1).") from exc
         self._silence_driver()
-        self._voice_id = self._pick(voice)
+        self._voice_id = self._pick(voice, language or default_language())
         if self._voice_id:
             self._engine.setProperty("voice", self._voice_id)
         self._engine.setProperty("rate", rate)
@@ -83,7 +87,7 @@ class Pyttsx3Voice:
         if driver is not None:
             driver.print = _discard
 
-    def _pick(self, wanted: str) -> str:
+    def _pick(self, wanted: str, language: Language) -> str:
         voices = self._engine.getProperty("voices") or []
         if wanted:
             for v in voices:
@@ -91,9 +95,15 @@ class Pyttsx3Voice:
                     return str(v.id)
             raise AudioError(f"No voice matching '{wanted}': set voice.voice in the config to one of "
                              f"{', '.join(str(v.id) for v in voices[:8])}...")
-        for v in voices:  # espeak's default may be another language; prefer US English
-            if str(v.id).endswith("en-us") or (v.name or "").lower() in ("english (america)", "english_(america)"):
-                return str(v.id)
+        # espeak's default voice may be another language's: take the language's own.
+        for v in voices:
+            voice_id = str(v.id)
+            if voice_id == language.tts_voice or voice_id.endswith("/" + language.tts_voice) \
+                    or (v.name or "").lower() in language.tts_names:
+                return voice_id
+        if language.code != DEFAULT:  # the system's default voice would read these lines as gibberish
+            raise AudioError(f"No {language.name} voice for text-to-speech ('{language.tts_voice}'): install "
+                             "espeak-ng-data (script/setup), or set voice.voice in the config.")
         return ""
 
     def render(self, text: str) -> np.ndarray:
@@ -105,7 +115,8 @@ class Pyttsx3Voice:
             if not self._done.wait(10.0):
                 raise AudioError("Text-to-speech did not finish a prompt in 10 s.")
             samples, header_rate = load_mono(path)
-        true_rate = 16000 if "mb-" in (self._voice_id or "") or "mbrola" in (self._voice_id or "") else header_rate
+        mbrola = "mb-" in (self._voice_id or "") or "mbrola" in (self._voice_id or "")
+        true_rate = MBROLA_RATE if mbrola else header_rate
         return trim_silence(resample(samples, true_rate))
 
 
