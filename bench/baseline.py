@@ -23,9 +23,9 @@ _state: dict = {}
 
 
 def _init() -> None:
-    from intents import load_catalogue
-    from prompts import load_library
-    from voice.evaluate import ListeningPipeline
+    from voice.library.intents import load_catalogue
+    from voice.library.rituals import load_library
+    from voice.device.evaluate import ListeningPipeline
     from voice.speech.engines import ENGINES, Setup
     catalogue = load_catalogue(load_library().spoken_names())
     _state["pipeline"] = ListeningPipeline(ENGINES["pocketsphinx"].build(Setup(catalogue)), catalogue,

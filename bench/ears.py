@@ -28,11 +28,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from intents import load_catalogue  # noqa: E402
-from prompts import load_library  # noqa: E402
+from voice.library.intents import load_catalogue  # noqa: E402
+from voice.library.rituals import load_library  # noqa: E402
 from voice.audio import RATE  # noqa: E402
 from voice.audio.convert import read_wav  # noqa: E402
-from voice.evaluate import ListeningPipeline  # noqa: E402
+from voice.device.evaluate import ListeningPipeline  # noqa: E402
 from voice.speech.recognizer import Hypothesis  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -155,8 +155,8 @@ def features(split: str | None, workers: int) -> Path:
 COLD = """
 import resource, sys, time
 began = time.perf_counter()
-from intents import load_catalogue
-from prompts import load_library
+from voice.library.intents import load_catalogue
+from voice.library.rituals import load_library
 from voice.speech.engines import ENGINES, Setup
 catalogue = load_catalogue(load_library().spoken_names())
 recognizer = ENGINES[sys.argv[1]].build(Setup(catalogue))

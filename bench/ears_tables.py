@@ -14,10 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
-from intents import load_catalogue
-from prompts import load_library
+from voice.library.intents import load_catalogue
+from voice.library.rituals import load_library
 from voice.audio.endpoint import EndpointSettings
-from voice.matcher import Match, recognize
+from voice.core.matcher import Match, recognize
 from voice.speech.ctc_engine import CtcSettings
 from voice.speech.ctc_graph import GARBAGE
 from voice.speech.fusion import ASKED, FusionSettings, decide, supporter

@@ -20,12 +20,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from ears import CORPUS, FEATURES, Tap, load_rows  # noqa: E402
-from intents import load_catalogue  # noqa: E402
-from prompts import load_library  # noqa: E402
+from voice.library.intents import load_catalogue  # noqa: E402
+from voice.library.rituals import load_library  # noqa: E402
 from voice.audio.convert import read_wav  # noqa: E402
-from voice.calibrate import load_probes  # noqa: E402
-from voice.evaluate import ListeningPipeline  # noqa: E402
-from voice.normalize import normalize  # noqa: E402
+from voice.cli.calibrate import load_probes  # noqa: E402
+from voice.device.evaluate import ListeningPipeline  # noqa: E402
+from voice.core.normalize import normalize  # noqa: E402
 
 _state: dict = {}
 

@@ -28,16 +28,16 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from voice.app import App  # noqa: E402
+from voice.cli.app import App  # noqa: E402
 from voice.audio import RATE  # noqa: E402
-from voice.cli_voice import make_voice  # noqa: E402
-from voice.events import Chime  # noqa: E402
-from voice.invitation_store import InvitationStore  # noqa: E402
-from voice.listen import Listener  # noqa: E402
-from voice.render import RenderRoom  # noqa: E402
+from voice.cli.voice import make_voice  # noqa: E402
+from voice.core.events import Chime  # noqa: E402
+from voice.home.invitation_store import InvitationStore  # noqa: E402
+from voice.device.listen import Listener  # noqa: E402
+from voice.device.render import RenderRoom  # noqa: E402
 from voice.speech.engines import make_recognizer  # noqa: E402
-from voice.virtual import VirtualClock  # noqa: E402
-from voice.wallclock import WallClock  # noqa: E402
+from voice.device.virtual import VirtualClock  # noqa: E402
+from voice.home.wallclock import WallClock  # noqa: E402
 
 CHUNK = 480
 MARK_START, MARK_END = "<!-- home: bench/home.py -->", "<!-- /home -->"

@@ -66,9 +66,9 @@ def main() -> int:
     args = parser.parse_args()
     voices = {"tune": TUNE, "held-out": HELD_OUT, "all": TUNE + HELD_OUT}[args.voices]
 
-    from intents import load_catalogue
-    from prompts import load_library
-    from voice.language import load_language
+    from voice.library.intents import load_catalogue
+    from voice.library.rituals import load_library
+    from voice.library.language import load_language
     from voice.speech.models import packaged_model
     from voice.speech.vosk_engine import VoskRecognizer
     korean = load_language("ko")

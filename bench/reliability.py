@@ -32,7 +32,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 
 from mutations import mutate_bytes, mutate_text  # noqa: E402
 from speech import say, timeline, write  # noqa: E402  (tests/speech.py: flite voices)
-from voice.cli import main as rituals  # noqa: E402
+from voice.cli.main import main as rituals  # noqa: E402
 from voice.errors import BUG_STATUS  # noqa: E402
 
 
@@ -209,10 +209,10 @@ def fuzz_files(base: Path, data: Path, n: int, rng: random.Random) -> dict[str, 
     finally:
         del os.environ["RITUALS_PROMPTS_DIR"]
     # The intents ship with the skill (users do not edit them): fuzzed through their loader directly.
-    from intents import load_catalogue
-    from prompts import load_library
+    from voice.library.intents import load_catalogue
+    from voice.library.rituals import load_library
     from voice.errors import RitualsError
-    from voice.language import default_language
+    from voice.library.language import default_language
     names = load_library().spoken_names()
     original = default_language().intents.read_text(encoding="utf-8")
     mutated = base / "intents.yaml"

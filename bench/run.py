@@ -30,8 +30,8 @@ def system_measures() -> dict[str, float]:
         tmp_path = Path(tmp)
         # Cold start to ready-to-listen, and its peak memory: a fresh interpreter builds everything.
         script = ("import time; t=time.perf_counter()\n"
-                  "from voice.app import App\nfrom voice.speech.engines import make_recognizer\n"
-                  "from voice.cli_voice import make_voice\nfrom voice.listen import Listener\n"
+                  "from voice.cli.app import App\nfrom voice.speech.engines import make_recognizer\n"
+                  "from voice.cli.voice import make_voice\nfrom voice.device.listen import Listener\n"
                   f"app=App(None, __import__('pathlib').Path({str(tmp_path / 'd')!r}))\n"
                   "Listener(make_recognizer('auto', app.catalogue, None, None, app.data_dir)[0])\n"
                   "make_voice(app).render(app.library.system.get('voice_check'))\napp.journal\n")
@@ -73,8 +73,8 @@ def system_measures() -> dict[str, float]:
         measures["stop_reaction_render_ms"] = round((cut - stop_end) * 1000, 1)
         # Journal write time per event (synchronous=FULL, one transaction each).
         from datetime import datetime, timezone
-        from voice.journal import Journal
-        from voice.journal_events import SpeechHeard
+        from voice.journal.store import Journal
+        from voice.core.journal_events import SpeechHeard
         journal = Journal.open(tmp_path / "j.sqlite3")
         sid = journal.begin("six_second_kiss", 0, "A", datetime.now(timezone.utc))
         began = time.perf_counter()

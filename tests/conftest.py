@@ -9,17 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from intents import Catalogue, load_catalogue
-from prompts import RitualLibrary, load_library
-from voice.events import Action, Log
-from voice.journal_events import AskStart, JournalEvent, TurnStart
-from voice.journal import Journal
-from voice.planner import JournalPlanner
-from voice.recorder import JournalRecorder
-from voice.devices import InputItem, Utterance, VoiceActivity
-from voice.runner import Runner
-from voice.skill import Skill
-from voice.virtual import VirtualClock, VirtualRoom
+from voice.library.intents import Catalogue, load_catalogue
+from voice.library.rituals import RitualLibrary, load_library
+from voice.core.events import Action, Log
+from voice.core.journal_events import AskStart, JournalEvent, TurnStart
+from voice.journal.store import Journal
+from voice.journal.planner import JournalPlanner
+from voice.journal.recorder import JournalRecorder
+from voice.core.devices import InputItem, Utterance, VoiceActivity
+from voice.device.runner import Runner
+from voice.core.skill import Skill
+from voice.device.virtual import VirtualClock, VirtualRoom
 
 NAMES = ("Alex", "Sam")
 

@@ -66,9 +66,9 @@ def heard(recognizer, catalogue, audio: np.ndarray, context: str) -> list[tuple[
     """(intent, ritual) of every utterance the listening path makes of ``audio`` (padded with silence
     as a room would be), through the real endpointer, ``recognizer`` and matcher."""
     from voice.audio import FRAME
-    from voice.listen import Listener
-    from voice.matcher import recognize
-    from voice.devices import Utterance
+    from voice.device.listen import Listener
+    from voice.core.matcher import recognize
+    from voice.core.devices import Utterance
     listener = Listener(recognizer)
     listener.set_context(context)
     padded = np.concatenate([silence(0.5), audio, silence(1.0)])

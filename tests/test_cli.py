@@ -75,7 +75,7 @@ def test_partner_names_from_config_are_used(tmp_path):
 
 def test_a_broken_custom_ritual_is_left_out_with_one_line_and_everything_else_works(tmp_path):
     import shutil
-    from prompts import DATA_DIR
+    from voice.library.rituals import DATA_DIR
     data = tmp_path / "prompts"
     shutil.copytree(DATA_DIR, data)
     path = data / "rituals" / "six_second_kiss.yaml"
@@ -100,7 +100,7 @@ def test_a_broken_custom_ritual_is_left_out_with_one_line_and_everything_else_wo
 
 def test_when_the_rituals_do_not_load_doctor_names_them_and_blames_no_speech_engine(tmp_path):
     import shutil
-    from prompts import DATA_DIR
+    from voice.library.rituals import DATA_DIR
     data = tmp_path / "prompts"
     shutil.copytree(DATA_DIR, data)
     (data / "system.yaml").write_text((data / "system.yaml").read_text().replace("voice_check: ", "voice_check "))
@@ -116,12 +116,12 @@ def test_when_the_rituals_do_not_load_doctor_names_them_and_blames_no_speech_eng
 
 def test_understand_loads_no_audio_numpy_or_speech_engine(tmp_path):
     # A typed sentence needs the matcher and the catalogue, nothing that listens or speaks.
-    code = ("import sys\nfrom voice.cli import main\n"
+    code = ("import sys\nfrom voice.cli.main import main\n"
             "main(['--data-dir', sys.argv[1], 'understand', \"let's check in\"])\n"
             "heavy = ('numpy', 'scipy', 'onnxruntime', 'ctranslate2', 'pocketsphinx', 'vosk', 'sounddevice',\n"
             "         'pyttsx3', 'soundfile')\n"
             "ours = {'voice.audio.convert', 'voice.audio.sources', 'voice.audio.endpoint', 'voice.audio.echo',\n"
-            "        'voice.audio.room', 'voice.listen', 'voice.render', 'voice.speech.tts'}\n"
+            "        'voice.audio.room', 'voice.device.listen', 'voice.device.render', 'voice.speech.tts'}\n"
             "print(sorted(m for m in sys.modules if m.startswith(heavy) or m in ours))\n")
     config = tmp_path / "config.toml"
     config.write_text('engine = "pocketsphinx"\n')   # reading the config's engine must not load it either
@@ -141,7 +141,7 @@ def test_a_check_in_nobody_spoke_in_is_journaled_with_silent_turns(make_world, t
 
 
 def test_a_bug_shows_one_line_and_keeps_its_traceback_in_the_data_directory(tmp_path, monkeypatch, capsys):
-    import voice.cli as cli
+    import voice.cli.main as cli
 
     def broken(app, args):
         raise ZeroDivisionError("a bug")

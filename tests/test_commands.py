@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from intents import load_catalogue
-from voice.commands import COMMANDS, check_commands
+from voice.library.intents import load_catalogue
+from voice.core.commands import COMMANDS, check_commands
 from voice.errors import DataFileError
-from voice.language import default_language
+from voice.library.language import default_language
 
 DEFAULT_PATH = default_language().intents
 

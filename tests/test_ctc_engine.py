@@ -9,8 +9,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from voice.language import default_language
-from voice.matcher import recognize
+from voice.library.language import default_language
+from voice.core.matcher import recognize
 from voice.speech.ctc_graph import GARBAGE, best_path, build_graph
 from voice.speech.pronounce import pronunciations
 

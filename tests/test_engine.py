@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from voice import journal_events as je
-from voice.events import Chime, EndSession, Log, OutputDone, Say, Tick, TimerShown
-from voice.matcher import Match
-from voice.devices import Utterance
-from voice.skill import SessionPlan, Skill
-from voice.engine import RitualEngine
+from voice.core import journal_events as je
+from voice.core.events import Chime, EndSession, Log, OutputDone, Say, Tick, TimerShown
+from voice.core.matcher import Match
+from voice.core.devices import Utterance
+from voice.core.skill import SessionPlan, Skill
+from voice.core.engine import RitualEngine
 
 from conftest import NAMES, ScriptedCouple
 
@@ -54,7 +54,7 @@ def test_two_second_pause_in_the_middle_keeps_six_seconds_of_timer(library):
 
 
 def _heard(now: float, intent: str, **slots: str):
-    from voice.events import Heard
+    from voice.core.events import Heard
     return Heard(now, Match(intent, dict(slots)), intent)
 
 
@@ -144,7 +144,7 @@ def test_turn_ends_at_its_time_limit_even_while_someone_talks(library):
     n = _outputs(engine.start(0.0))
     n += _outputs(engine.handle(OutputDone(3.0, n)))
     engine.handle(OutputDone(5.0, n))
-    from voice.events import Activity
+    from voice.core.events import Activity
     for t in range(6, 185, 5):
         engine.handle(Activity(float(t)))
     acts = engine.handle(Tick(186.0))
@@ -158,7 +158,7 @@ def test_not_understood_yes_no_gets_one_reprompt_then_counts_as_no(library):
     n = _outputs(engine.start(0.0))
     n += _outputs(engine.handle(OutputDone(3.0, n)))       # intro said; the question is being said
     engine.handle(OutputDone(5.0, n))                      # question said: waiting for yes/no
-    from voice.events import Heard
+    from voice.core.events import Heard
     first = engine.handle(Heard(6.0, None, "purple elephant"))
     assert [a.text for a in first if isinstance(a, Say)] == [library.system.get("not_understood_ask")]
     engine.handle(OutputDone(7.0, n + 1))
@@ -206,7 +206,7 @@ def test_deck_questions_do_not_repeat_until_the_deck_is_used_up(make_world, libr
 
 def test_idle_skill_reprompts_once_then_stays_quiet(library):
     skill = Skill(library, NAMES, lambda rid: SessionPlan(0, {}))
-    from voice.events import Heard
+    from voice.core.events import Heard
     assert [a.text for a in skill.handle(Heard(1.0, None, "blah")) if isinstance(a, Say)] == [
         library.system.get("not_understood_idle")]
     assert skill.handle(Heard(2.0, None, "more chatter")) == []
@@ -235,7 +235,7 @@ def test_a_forgotten_pause_ends_the_ritual_kindly_instead_of_hanging(library):
 
 
 def test_a_turn_someone_spoke_in_is_journaled_as_spoken(library):
-    from voice.events import Activity
+    from voice.core.events import Activity
     engine = _engine(library, "bedtime_check_in")
     n = _outputs(engine.start(0.0))
     n += _outputs(engine.handle(OutputDone(3.0, n)))
@@ -270,9 +270,9 @@ def test_a_turn_skipped_from_a_pause_leaves_the_pause_out_of_its_length(library)
 
 def test_ctrl_c_mid_timer_journals_the_time_the_timer_ran(library, catalogue, journal):
     from datetime import datetime, timezone
-    from voice.recorder import JournalRecorder
-    from voice.runner import Runner
-    from voice.virtual import VirtualClock, VirtualRoom
+    from voice.journal.recorder import JournalRecorder
+    from voice.device.runner import Runner
+    from voice.device.virtual import VirtualClock, VirtualRoom
 
     class CtrlCRoom(VirtualRoom):
         """A room where the user presses Ctrl-C when the script says so."""
@@ -297,8 +297,8 @@ def test_ctrl_c_mid_timer_journals_the_time_the_timer_ran(library, catalogue, jo
 
 
 def _one_turn_ritual(tmp_path, end_on: str):
-    from prompts.schema import parse_ritual
-    from voice.yamlio import load_yaml
+    from voice.library.schema import parse_ritual
+    from voice.library.yamlio import load_yaml
     path = tmp_path / "quiet_turn.yaml"
     path.write_text("id: quiet_turn\nname: quiet turn\ndescription: One turn.\nduration_minutes: 2\n"
                     "cadence: daily\nsteps:\n  - turn:\n      who: first\n      prompt: \"{first}, go.\"\n"

@@ -84,10 +84,10 @@ def test_no_module_imports_itself_back():
 
 
 #: The devices: typed text, the microphone and speaker, WAV rendering, the simulated room, evaluation.
-DEVICES = ("voice.textio", "voice.listen", "voice.live", "voice.render", "voice.virtual", "voice.evaluate")
+DEVICES = ("voice.device.textio", "voice.device.listen", "voice.device.live", "voice.device.render", "voice.device.virtual", "voice.device.evaluate")
 
 
 def test_the_devices_take_their_input_types_from_their_own_module_not_from_the_driver():
     graph = import_graph()
-    assert [d for d in DEVICES if "voice.runner" in graph[d]] == []
-    assert all("voice.devices" in graph[d] for d in DEVICES)
+    assert [d for d in DEVICES if "voice.device.runner" in graph[d]] == []
+    assert all("voice.core.devices" in graph[d] for d in DEVICES)

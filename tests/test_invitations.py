@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from voice.invitations import Facts, Invitation, Offered, Rules, due_offer, in_quiet_hours, next_check
+from voice.home.invitations import Facts, Invitation, Offered, Rules, due_offer, in_quiet_hours, next_check
 
 TZ = ZoneInfo("Europe/Berlin")
 CHECK_IN = Invitation(1, "bedtime_check_in", time(22, 0))

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from voice.app import App
-from voice.events import Chime, Say
-from voice.invitation_store import InvitationStore
-from voice.devices import EndOfInput, Utterance
-from voice.virtual import VirtualClock, VirtualRoom
-from voice.wallclock import WallClock
+from voice.cli.app import App
+from voice.core.events import Chime, Say
+from voice.home.invitation_store import InvitationStore
+from voice.core.devices import EndOfInput, Utterance
+from voice.device.virtual import VirtualClock, VirtualRoom
+from voice.home.wallclock import WallClock
 
 START = datetime(2026, 12, 1, 21, 59, 50).astimezone()   # local time on this machine; a Tuesday
 

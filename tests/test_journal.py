@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from voice.errors import JournalError
-from voice.journal import MIGRATIONS, Journal
-from voice.journal_events import SpeechHeard, TimerStart, TurnStart
+from voice.journal.store import MIGRATIONS, Journal
+from voice.core.journal_events import SpeechHeard, TimerStart, TurnStart
 
 from conftest import ScriptedCouple
 
@@ -46,7 +46,7 @@ def test_session_and_events_round_trip(journal):
 
 
 def test_spoken_content_is_stored_only_when_the_config_says_so(make_world):
-    from voice.devices import Utterance
+    from voice.core.devices import Utterance
     script = [(0.0, Utterance("let's check in"))]
     world = make_world(script, respond=ScriptedCouple(), store_content=False)
     world.runner.run()
@@ -96,13 +96,13 @@ def test_an_open_session_of_a_live_process_is_not_marked_interrupted(journal):
 
 
 def test_interrupted_driver_closes_its_session(make_world):
-    from voice.devices import Utterance
+    from voice.core.devices import Utterance
 
     class DeviceUnplugged(RuntimeError):
         pass
 
     def unplug(action, now):
-        from voice.events import Log
+        from voice.core.events import Log
         if isinstance(action, Log) and isinstance(action.event, TurnStart):
             raise DeviceUnplugged("microphone gone")
         return []

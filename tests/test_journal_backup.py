@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from voice.journal import MIGRATIONS, Journal
-from voice.journal_events import TimerStart
+from voice.journal.store import MIGRATIONS, Journal
+from voice.core.journal_events import TimerStart
 
 T0 = datetime(2026, 11, 20, 21, 0, tzinfo=timezone.utc)
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from voice import journal_events as je
+from voice.core import journal_events as je
 from voice.errors import EventError, JournalError
-from voice.journal import MIGRATIONS, Journal
+from voice.journal.store import MIGRATIONS, Journal
 from voice.review.account import LINES
 from voice.review.exchange import collect
 

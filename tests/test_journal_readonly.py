@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from voice.journal import Journal
-from voice.journal_events import TurnEnd
+from voice.journal.store import Journal
+from voice.core.journal_events import TurnEnd
 
 T0 = datetime(2026, 11, 20, 21, 0, tzinfo=timezone.utc)
 ROOT_POWERS = "-dac_override,-dac_read_search,-fowner"

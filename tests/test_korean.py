@@ -9,12 +9,12 @@ from datetime import datetime, timezone
 
 import pytest
 
-from intents import load_catalogue
-from prompts import load_library
-from voice.language import load_language
-from voice.matcher import recognize
-from voice.normalize import normalize
-from voice.speech_text import spoken_duration
+from voice.library.intents import load_catalogue
+from voice.library.rituals import load_library
+from voice.library.language import load_language
+from voice.core.matcher import recognize
+from voice.core.normalize import normalize
+from voice.core.speech_text import spoken_duration
 
 KOREAN = load_language("ko")
 
@@ -75,11 +75,11 @@ def test_korean_numbers_and_durations_come_from_the_pack(ko_library):
 
 def test_a_korean_check_in_typed_through_the_engine_speaks_korean_and_completes(ko_library, ko_catalogue,
                                                                                 journal):
-    from voice.planner import JournalPlanner
-    from voice.recorder import JournalRecorder
-    from voice.runner import Runner, Utterance
-    from voice.skill import Skill
-    from voice.virtual import VirtualClock, VirtualRoom
+    from voice.journal.planner import JournalPlanner
+    from voice.journal.recorder import JournalRecorder
+    from voice.device.runner import Runner, Utterance
+    from voice.core.skill import Skill
+    from voice.device.virtual import VirtualClock, VirtualRoom
 
     from conftest import ScriptedCouple
     clock = VirtualClock(1000.0)
@@ -205,7 +205,7 @@ def test_the_live_loop_says_what_to_say_in_the_languages_own_words(tmp_path):
 def test_the_report_in_korean_keeps_sessions_of_rituals_the_korean_pack_does_not_have(tmp_path):
     from datetime import timedelta
 
-    from voice.journal import Journal
+    from voice.journal.store import Journal
     journal = Journal.open(tmp_path / "journal.sqlite3")
     start = datetime.now(timezone.utc) - timedelta(days=1)
     for ritual in ("love_story", "six_second_kiss"):             # love_story: English only

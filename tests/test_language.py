@@ -1,4 +1,4 @@
-"""Language as data: a pack in ``languages/`` chooses number words, durations, intents and prompts."""
+"""Language as data: a pack in ``intents/languages/`` chooses number words, durations, intents and prompts."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from voice.errors import ConfigError, DataFileError
-from voice.language import codes, default_language, load_language, read_language
-from voice.normalize import normalize
+from voice.library.language import codes, default_language, load_language, read_language
+from voice.core.normalize import normalize
 
 EN = default_language().path
 
@@ -52,7 +52,7 @@ def test_an_unknown_language_is_one_line_naming_the_known_ones():
 
 
 def test_an_intent_file_written_for_another_language_is_refused(tmp_path):
-    from intents import load_catalogue
+    from voice.library.intents import load_catalogue
     intents = tmp_path / "intents.yaml"
     intents.write_text(default_language().intents.read_text(encoding="utf-8"), encoding="utf-8")
     other = read_language(pack(tmp_path, "name: English", "name: Other", name="de"))

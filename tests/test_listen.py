@@ -154,16 +154,16 @@ def test_a_failing_input_stream_leaves_an_interrupted_session_and_earlier_sessio
                                                                                             catalogue):
     data = tmp_path / "data"
     listen(tmp_path, np.concatenate([silence(0.5), say("let's do the six second kiss"), silence(1)]), data)
-    from voice.journal import Journal
-    from voice.listen import Listener
-    from voice.planner import JournalPlanner
-    from voice.recorder import JournalRecorder
-    from voice.render import RenderRoom
-    from voice.runner import Runner
-    from voice.skill import Skill
+    from voice.journal.store import Journal
+    from voice.device.listen import Listener
+    from voice.journal.planner import JournalPlanner
+    from voice.journal.recorder import JournalRecorder
+    from voice.device.render import RenderRoom
+    from voice.device.runner import Runner
+    from voice.core.skill import Skill
     from voice.speech.sphinx import SphinxRecognizer
     from voice.speech.tts import FakeVoice
-    from voice.virtual import VirtualClock
+    from voice.device.virtual import VirtualClock
 
     def unplugged():
         audio = np.concatenate([silence(0.5), say("let's check in"), silence(4.0)])

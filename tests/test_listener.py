@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from voice.listen import Listener
+from voice.device.listen import Listener
 
 
 def test_the_echo_gate_can_be_read_while_the_device_reports_what_it_says():

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from intents import REQUIRED_INTENTS, TURN_INTENTS
-from voice.matcher import recognize
-from voice.normalize import normalize
+from voice.library.intents import REQUIRED_INTENTS, TURN_INTENTS
+from voice.core.matcher import recognize
+from voice.core.normalize import normalize
 
 
 def _intent(catalogue, text, context="idle"):
@@ -98,7 +98,7 @@ def test_short_noise_never_snaps_to_a_command(catalogue):
 
 
 def test_near_tie_between_two_rituals_is_rejected():
-    from intents import load_catalogue
+    from voice.library.intents import load_catalogue
     catalogue = load_catalogue({"sunset walk": "walk", "sunset talk": "talk"})
     assert _intent(catalogue, "let's do the sunset walk") == ("start_ritual", "walk")
     assert _intent(catalogue, "let's do the sunset talk") == ("start_ritual", "talk")
@@ -123,7 +123,7 @@ def test_understand_command_prints_the_decision_as_json():
 
 
 def test_list_references_fill_as_whole_words_and_glued_ones_are_normalised_whole():
-    from intents import _fill_lists
+    from voice.library.intents import _fill_lists
     lists = {"ritual": {"six second kiss": "six_second_kiss"}, "period": {"this week": "week"}}
     assert _fill_lists("Let's do the {ritual}, {period}!", lists, "x", 1) == [
         ("lets do the six second kiss this week", (("ritual", "six_second_kiss"), ("period", "week")))]
@@ -133,9 +133,9 @@ def test_list_references_fill_as_whole_words_and_glued_ones_are_normalised_whole
 
 @pytest.mark.parametrize("template", ["[the|a|ou}r] check in", "[thanks|thank }you]", "[u have|can we do) stop"])
 def test_a_template_hassil_cannot_parse_names_its_file_and_line(tmp_path, template):
-    from intents import load_catalogue
+    from voice.library.intents import load_catalogue
     from voice.errors import DataFileError
-    from voice.language import default_language
+    from voice.library.language import default_language
     text = default_language().intents.read_text(encoding="utf-8")
     first = next(line for line in text.splitlines() if line.strip().startswith('- "(start|begin'))
     broken = tmp_path / "en.yaml"

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from voice.audio import FRAME
-from voice.matcher import recognize
+from voice.core.matcher import recognize
 from voice.speech.sphinx import SphinxRecognizer
 
 from speech import heard, say, say_korean, silence
@@ -96,7 +96,7 @@ intents:
 
 @pytest.fixture(scope="module")
 def ko_catalogue(tmp_path_factory):
-    from intents import load_catalogue
+    from voice.library.intents import load_catalogue
     path = tmp_path_factory.mktemp("ko") / "ko.yaml"
     path.write_text(KO_INTENTS, encoding="utf-8")
     return load_catalogue({"뽀뽀": "six_second_kiss"}, path)

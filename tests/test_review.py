@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from voice.journal import Journal
-from voice.journal_events import TurnEnd, decode
+from voice.journal.store import Journal
+from voice.core.journal_events import TurnEnd, decode
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
@@ -305,7 +305,7 @@ def test_the_report_and_stats_lead_with_the_month_when_the_week_was_quiet(journa
 
 def test_days_since_the_last_session_follow_the_calendar_not_the_hours(journal, library):
     from voice.review.answers import JournalAnswers
-    from voice.matcher import Match
+    from voice.core.matcher import Match
     check_in(journal, at(1, month=12, hour=23, minute=50))   # ten minutes before midnight
     answers = JournalAnswers(journal, library, clock=lambda: NOON_DEC_2)
     assert _stats(journal, library).days_since_last == 1
@@ -313,7 +313,7 @@ def test_days_since_the_last_session_follow_the_calendar_not_the_hours(journal, 
 
 
 def test_stats_say_how_many_calendar_days_it_has_been(journal, library):
-    from voice.cli_review import stats_lines
+    from voice.cli.review import stats_lines
     from voice.review.stats import ritual_stats
     check_in(journal, at(29))                      # three days before the 2nd (30 Nov and 1 Dec missed)
     st = _stats(journal, library)
@@ -359,7 +359,7 @@ def test_a_zero_talk_time_draws_no_bar(journal, library):
 def test_one_session_reads_in_the_singular(journal, library):
     from voice.review.answers import JournalAnswers
     from voice.review.report import render_report
-    from voice.matcher import Match
+    from voice.core.matcher import Match
     check_in(journal, at(1, month=12))
     answers = JournalAnswers(journal, library, clock=lambda: NOON_DEC_2)
     assert answers(Match("ask_count", {"ritual": "bedtime_check_in", "period": "week"})) == \
@@ -369,7 +369,7 @@ def test_one_session_reads_in_the_singular(journal, library):
 
 def test_our_streak_is_the_couples_then_the_best_rituals_and_a_named_ritual_gets_its_own(journal, library):
     from voice.review.answers import JournalAnswers
-    from voice.matcher import Match
+    from voice.core.matcher import Match
     for day in (28, 29, 30):
         check_in(journal, at(day))
     for day in (1, 2):                               # then kisses on the last two days
@@ -384,7 +384,7 @@ def test_our_streak_is_the_couples_then_the_best_rituals_and_a_named_ritual_gets
 
 def test_the_answers_about_the_journal_read_the_injected_clock_not_the_machines(journal, library):
     from datetime import timezone
-    from voice.matcher import Match
+    from voice.core.matcher import Match
     from voice.review.answers import JournalAnswers
     moment = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc)   # not today on any machine running this
     answers = JournalAnswers(journal, library, clock=lambda: moment)
@@ -393,9 +393,9 @@ def test_the_answers_about_the_journal_read_the_injected_clock_not_the_machines(
 
 
 def test_the_skill_answers_questions_about_the_journal_through_its_history_port(library):
-    from voice.events import Heard, Say
-    from voice.matcher import Match
-    from voice.skill import Skill
+    from voice.core.events import Heard, Say
+    from voice.core.matcher import Match
+    from voice.core.skill import Skill
     asked: list[str] = []
 
     def history(match):

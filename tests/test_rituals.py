@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from prompts import DATA_DIR, load_library
-from voice import journal_events as je
-from voice.steps import AskStep, ChimeStep, SayStep, TimerStep, TurnStep
+from voice.library.rituals import DATA_DIR, load_library
+from voice.core import journal_events as je
+from voice.core.steps import AskStep, ChimeStep, SayStep, TimerStep, TurnStep
 from voice.errors import DataFileError, UnknownRitualError
 
 from conftest import ScriptedCouple
@@ -100,8 +100,8 @@ def test_malformed_ritual_file_names_file_line_and_field(tmp_path, old, new, lin
 
 
 def test_a_new_ritual_file_is_startable_by_voice_with_no_code_change(tmp_path):
-    from intents import load_catalogue
-    from voice.matcher import recognize
+    from voice.library.intents import load_catalogue
+    from voice.core.matcher import recognize
     data = _copy_data(tmp_path)
     (data / "rituals" / "gratitude_walk.yaml").write_text(
         "id: gratitude_walk\nname: gratitude walk\naliases: [evening walk]\ndescription: Walk and say thanks.\n"
@@ -179,7 +179,7 @@ def test_a_system_line_using_a_name_it_is_not_given_fails_at_load_naming_file_an
 
 
 def test_every_system_line_is_filled_with_exactly_the_names_it_declares(library):
-    from prompts import SYSTEM_LINES
+    from voice.library.rituals import SYSTEM_LINES
     for key, names in SYSTEM_LINES.items():
         assert "{" not in library.system.get(key, **{n: "x" for n in names})
     with pytest.raises(ValueError, match="system line busy needs {ritual}"):

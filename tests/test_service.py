@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from voice.service import UNIT, ServiceError, Systemd, find_systemd, install, uninstall
+from voice.home.service import UNIT, ServiceError, Systemd, find_systemd, install, uninstall
 
 ROOT = Path(__file__).resolve().parents[1]
 

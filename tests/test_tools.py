@@ -153,7 +153,7 @@ def test_demo_runs_a_whole_evening_without_a_microphone(tmp_path):
 
 
 def test_calibration_reports_what_was_misheard_and_keeps_a_manifest_for_eval(tmp_path, library, catalogue):
-    from voice.calibrate import Probe, calibrate
+    from voice.cli.calibrate import Probe, calibrate
     from voice.speech.sphinx import SphinxRecognizer
     probes = [Probe("let's check in", "idle", "start_ritual", "bedtime_check_in"), Probe("stop", "turn", "stop", None)]
     # Partner one says the right things; partner two's "stop" is drowned out by something else.

@@ -14,9 +14,9 @@ import pytest
 
 from voice.audio import FRAME, RATE
 from voice.errors import AudioError
-from voice.listen import Listener
-from voice.matcher import recognize
-from voice.devices import Utterance
+from voice.device.listen import Listener
+from voice.core.matcher import recognize
+from voice.core.devices import Utterance
 
 from speech import say, silence
 

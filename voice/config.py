@@ -17,9 +17,9 @@ from typing import Any
 import platformdirs
 
 from voice.errors import ConfigError
-from voice.invitations import Rules, parse_quiet
-from voice.language import DEFAULT as DEFAULT_LANGUAGE
-from voice.language import codes
+from voice.home.invitations import Rules, parse_quiet
+from voice.library.language import DEFAULT as DEFAULT_LANGUAGE
+from voice.library.language import codes
 
 APP = "spoken-rituals"
 
@@ -52,7 +52,7 @@ class Config:
     vosk_model: Path | None = None
     """A Vosk model folder, when not given by ``--model`` / ``RITUALS_VOSK_MODEL``."""
     language: str = DEFAULT_LANGUAGE
-    """The language spoken (a pack in ``languages/``), when not given by ``--language``."""
+    """The language spoken (a pack in ``intents/languages/``), when not given by ``--language``."""
     path: Path | None = None
     """The file this came from, if any."""
     invitations: Rules = field(default_factory=Rules)

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from voice.journal import EventRow, SessionRow
-from voice.journal_events import (Answer, AskStart, JournalEvent, Pause, Question, Reprompt, Resume, SessionEnd,
+from voice.journal.store import EventRow, SessionRow
+from voice.core.journal_events import (Answer, AskStart, JournalEvent, Pause, Question, Reprompt, Resume, SessionEnd,
                                   SessionStart, Skip, SpeechHeard, StepStart, TimerEnd, TimerStart, TurnEnd,
                                   TurnStart)
 from voice.review.counting import turn_spoke
@@ -103,7 +103,7 @@ LINES: dict[type[JournalEvent], Callable[[Any, Cast], str | None]] = {
     SpeechHeard: _heard,
     SessionEnd: lambda e, cast: ENDINGS.get(e.status, f"It ended: {e.status}."),
 }
-"""One line (or none) per kind; every kind of ``voice.journal_events.KINDS`` has one."""
+"""One line (or none) per kind; every kind of ``voice.core.journal_events.KINDS`` has one."""
 
 
 def account(session: SessionRow, events: list[EventRow], ritual_name: str, names: tuple[str, str]) -> list[str]:

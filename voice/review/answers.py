@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
-from prompts import RitualLibrary
-from voice.journal import Journal
-from voice.matcher import Match
+from voice.library.rituals import RitualLibrary
+from voice.journal.store import Journal
+from voice.core.matcher import Match
 from voice.review.counting import counted_sessions
 from voice.review.stats import RitualStats, days_ago, local_day, ritual_stats, within
 from voice.review.streaks import streak
-from voice.speech_text import Unit, spoken_unit
+from voice.core.speech_text import Unit, spoken_unit
 
 INTENTS = frozenset({"ask_count", "ask_last", "ask_streak", "apart_today"})
 WINDOW_DAYS = {"today": 1, "week": 7, "month": 30}

@@ -12,8 +12,8 @@ are not second-guessed.
 
 from __future__ import annotations
 
-from voice.journal import Journal, SessionRow
-from voice.journal_events import TurnEnd
+from voice.journal.store import Journal, SessionRow
+from voice.core.journal_events import TurnEnd
 
 
 def turn_spoke(turn: TurnEnd) -> bool:

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from voice.errors import RitualsError
-from voice.journal import EventRow, Journal, iso
-from voice.journal_events import encode
+from voice.journal.store import EventRow, Journal, iso
+from voice.core.journal_events import encode
 from voice.review.validate import Problem, Record, check
 
 FORMAT = "spoken-rituals-journal"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from voice.invitation_store import InvitationStore
-from voice.journal import Journal
+from voice.home.invitation_store import InvitationStore
+from voice.journal.store import Journal
 
 WINDOW_DAYS = 30
 LABELS = (("accepted", "accepted"), ("declined", "declined"), ("no_answer", "no answer"),

@@ -6,9 +6,9 @@ import html
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
-from prompts import RitualLibrary, SystemPrompts
-from voice.journal import Journal, SessionRow
-from voice.journal_events import TurnEnd
+from voice.library.rituals import RitualLibrary, SystemPrompts
+from voice.journal.store import Journal, SessionRow
+from voice.core.journal_events import TurnEnd
 from voice.review.counting import counted_sessions, silent_sessions, turn_spoke
 from voice.review.invited import invitations_line
 from voice.review.stats import RitualStats, days_ago, headline, local_day, plural, ritual_stats, streak_text

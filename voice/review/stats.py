@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
-from prompts import RitualLibrary, SystemPrompts
-from voice.journal import Journal, SessionRow
+from voice.library.rituals import RitualLibrary, SystemPrompts
+from voice.journal.store import Journal, SessionRow
 from voice.review.counting import counted_sessions
 from voice.review.streaks import Streak, streak
 

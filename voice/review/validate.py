@@ -14,11 +14,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from voice.errors import EventError
-from voice.journal_events import decode
-from voice.journal_schema import STATUSES, Event, NewSession
+from voice.core.journal_events import decode
+from voice.journal.schema import STATUSES, Event, NewSession
 
 EXPORTED_EVENT_VERSION = 1
-"""The ``voice.journal_events`` version of the events in an export of format version 1. Exports are
+"""The ``voice.core.journal_events`` version of the events in an export of format version 1. Exports are
 encoded at ``EVENT_VERSION``: whoever raises that raises the export's version too."""
 
 CLOCK_SKEW = timedelta(minutes=5)

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from intents import CONTEXTS, Catalogue, Context
+from voice.library.intents import CONTEXTS, Catalogue, Context
 from voice.audio import RATE
 from voice.errors import AudioError
-from voice.normalize import normalize
+from voice.core.normalize import normalize
 from voice.speech.ctc_graph import GARBAGE, CtcGraph, best_path, build_graph
 from voice.speech.pronounce import pronunciations
 from voice.speech.recognizer import Hypothesis

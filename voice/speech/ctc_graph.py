@@ -23,7 +23,7 @@ import numpy as np
 from hassil.expression import Alternative, Expression, ListReference, Permutation, Sequence, TextChunk
 from hassil.parse_expression import parse_sentence
 
-from voice.normalize import normalize
+from voice.core.normalize import normalize
 from voice.speech.pronounce import Pronunciation
 
 GARBAGE = "<garbage>"

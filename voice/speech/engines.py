@@ -1,7 +1,7 @@
 """The recognisers, in one registry: the CLI's ``--engine`` choices, the config's ``engine``, ``doctor``,
 ``eval`` and the benchmark all read it, and nothing else spells an engine's name.
 
-``auto`` takes the first engine of the language's ``engines`` (its pack in ``languages/``) that
+``auto`` takes the first engine of the language's ``engines`` (its pack in ``intents/languages/``) that
 loads here, and says why it took it. An engine that is missing or damaged gives one line and the
 next one takes over. For English the order is what measured best on the benchmark's test voices
 (BENCHMARKS.md): the fused stage, then the phoneme scorer alone, then Vosk (the design card's
@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from intents import Catalogue
+from voice.library.intents import Catalogue
 from voice.errors import AudioError, DataFileError
-from voice.language import Language, default_language
+from voice.library.language import Language, default_language
 from voice.speech.recognizer import Recognizer
 
 
@@ -56,7 +56,7 @@ class Engine:
 
 
 def _ctc(setup: Setup) -> Recognizer:
-    from voice.calibrate import recordings
+    from voice.cli.calibrate import recordings
     from voice.speech.ctc_engine import CtcRecognizer
     scorer = CtcRecognizer(setup.catalogue)
     scorer.enrol(recordings(setup.data_dir / "calibration"))  # the couple's own voices, when calibrated

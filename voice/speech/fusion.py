@@ -33,10 +33,10 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from intents import Catalogue, Context
+from voice.library.intents import Catalogue, Context
 from voice.errors import AudioError
-from voice.matcher import Match, recognize
-from voice.normalize import normalize
+from voice.core.matcher import Match, recognize
+from voice.core.normalize import normalize
 from voice.speech.ctc_graph import GARBAGE
 from voice.speech.recognizer import Hypothesis, Recognizer
 
@@ -86,7 +86,7 @@ class FusionSettings:
 
 
 Read = Callable[[str, str], Match | None]
-"""Text + context -> what the matcher makes of it (``voice.matcher.recognize`` over the catalogue)."""
+"""Text + context -> what the matcher makes of it (``voice.core.matcher.recognize`` over the catalogue)."""
 Support = Callable[[str, Match, str], float]
 """Transcript, the scorer's match, context -> 0-1: how close the transcript is to that intent's phrases."""
 
@@ -187,7 +187,7 @@ class FusedRecognizer:
 
     def prepare(self) -> None:
         """In the trailing silence: the scorer's pass, and the second opinion's too where the rule will
-        want it (see ``voice.listen``), so that the end of speech finds the work done."""
+        want it (see ``voice.device.listen``), so that the end of speech finds the work done."""
         prepare = getattr(self.scorer, "prepare", None)
         if prepare is None:
             return

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from hassil.expression import Alternative, Expression, ListReference, Permutation, Sequence, TextChunk
 from hassil.parse_expression import parse_sentence
 
-from intents import Catalogue, Context
-from voice.normalize import normalize
+from voice.library.intents import Catalogue, Context
+from voice.core.normalize import normalize
 
 WordCheck = Callable[[str], bool]
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voice.errors import AudioError
-from voice.language import Language, default_language
+from voice.library.language import Language, default_language
 from voice.speech.vocabulary import known_words
 
 

@@ -137,8 +137,8 @@ def write_cache(words: Iterable[str]) -> int:
 
 
 if __name__ == "__main__":  # python -m voice.speech.pronounce: refresh the cache for the shipped data
-    from intents import load_catalogue
-    from prompts import load_library
+    from voice.library.intents import load_catalogue
+    from voice.library.rituals import load_library
     catalogue = load_catalogue(load_library().spoken_names())
     vocab = set(catalogue.vocabulary) | {w for v in catalogue.lists.values() for name in v for w in name.split()}
     print(f"{write_cache(vocab)} words written to {G2P_CACHE}", file=sys.stderr)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from intents import Context
+from voice.library.intents import Context
 
 if TYPE_CHECKING:  # annotations only: the CLI reads the engine registry without loading numpy
     import numpy as np

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz
 
-from intents import CONTEXTS, Catalogue, Context
+from voice.library.intents import CONTEXTS, Catalogue, Context
 from voice.errors import AudioError
 from voice.speech.grammar import jsgf
 from voice.speech.recognizer import Hypothesis

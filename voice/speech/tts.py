@@ -24,7 +24,7 @@ import numpy as np
 from voice.audio import RATE
 from voice.audio.convert import load_mono, read_wav, resample, write_wav
 from voice.errors import AudioError
-from voice.language import DEFAULT, Language, default_language
+from voice.library.language import DEFAULT, Language, default_language
 
 MBROLA_RATE = 16000
 """What espeak-ng's MBROLA voices render at, whatever the WAV header says (not the skill's ``RATE``)."""

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
-from intents import CONTEXTS, Catalogue, Context
+from voice.library.intents import CONTEXTS, Catalogue, Context
 from voice.audio import RATE
 from voice.errors import AudioError
-from voice.normalize import normalize
+from voice.core.normalize import normalize
 from voice.speech.grammar import phrases
 from voice.speech.models import UNK_TOKENS, unk_token
 from voice.speech.vocabulary import known_words

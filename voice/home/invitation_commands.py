@@ -1,0 +1,69 @@
+"""Invitations set and cleared by voice ("remind us of the check-in at ten every evening", "every
+Sunday evening, the weekly check-in", "no more reminders"): spoken answers, like the journal's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, time, timezone
+
+from voice.library.rituals import RitualLibrary
+from voice.home.invitation_store import InvitationStore
+from voice.home.invitations import WEEKDAYS, Invitation, Rules, parse_clock
+from voice.core.matcher import Match
+
+INTENTS = frozenset({"invite", "stop_invitations"})
+EVENING = time(20, 0)
+"""When "every Sunday evening" is, with no hour said."""
+
+Answers = Callable[[Match], "str | None"]
+
+
+def spoken_clock(at: time) -> str:
+    """A time of day as said in the evening: "10", "9:30" (twelve-hour, for the voice to read)."""
+    hour = at.hour % 12 or 12
+    return f"{hour}" if at.minute == 0 else f"{hour}:{at.minute:02d}"
+
+
+def first_answer(*answers: Answers) -> Answers:
+    """The first of ``answers`` that has a reply to a match."""
+    def answer(match: Match) -> str | None:
+        for candidate in answers:
+            reply = candidate(match)
+            if reply:
+                return reply
+        return None
+    return answer
+
+
+class InvitationCommands:
+    """Sets and removes invitations from what was said; the reply to say."""
+
+    def __init__(self, store: InvitationStore, library: RitualLibrary, rules: Rules) -> None:
+        self.store = store
+        self.library = library
+        self.rules = rules
+
+    def __call__(self, match: Match) -> str | None:
+        if match.intent not in INTENTS:
+            return None
+        system = self.library.system
+        now = datetime.now(timezone.utc)   # when it was noted; the invitation itself is a time of day
+        if match.intent == "stop_invitations":
+            removed = self.store.remove(None, now)
+            return system.get("invitations_removed" if removed else "invitations_none")
+        ritual = self.library.get(match.slots["ritual"])
+        weekday = WEEKDAYS.index(match.slots["weekday"]) if "weekday" in match.slots else None
+        at = parse_clock(match.slots["evening_hour"]) if "evening_hour" in match.slots else EVENING
+        invitation = self.store.add(ritual.id, at, weekday, now)
+        return say_set(invitation, ritual.name, self.library)
+
+
+def say_set(invitation: Invitation, ritual_name: str, library: RitualLibrary) -> str:
+    """The line confirming an invitation: when, and what."""
+    system = library.system
+    clock = spoken_clock(invitation.at)
+    if invitation.weekday is None:
+        return system.get("invitation_set_daily", ritual=ritual_name, time=clock)
+    return system.get("invitation_set_weekly", ritual=ritual_name, time=clock,
+                      when=system.get(f"weekday_{WEEKDAYS[invitation.weekday]}"))
+

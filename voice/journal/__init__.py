@@ -1,0 +1,1 @@
+"""The private SQLite journal: schema, typed events, opening, health, backups, and what sessions are recorded from."""
