@@ -32,7 +32,6 @@ import numpy as np
 import yaml
 
 from rooms import CONDITIONS, LEAD, RIRS, TAIL, Babble, active_power, energy_cuts, load_rirs, pink, render
-from voice.audio import RATE
 from voice.audio.convert import read_wav, resample, write_wav
 
 __all__ = ["synth", "generate", "DEV_VOICES", "TEST_VOICES", "PHRASINGS", "DISTRACTORS",

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from voice.speech.enrolment import MANIFEST
 from voice.library.places import INTENTS
 from voice.library.intents import Catalogue
 from voice.audio.convert import write_wav
@@ -56,24 +57,6 @@ def load_probes(path: Path = PHRASES) -> list[Probe]:
     return probes
 
 
-def recordings(folder: Path) -> list[tuple[str, str, np.ndarray]]:
-    """(context, phrase, audio) of the enrolment kept in ``folder`` by ``calibrate``; nothing when
-    there is none. A clip that cannot be read is left out (the others still help)."""
-    from voice.audio.convert import read_wav
-    from voice.errors import AudioError
-    manifest = folder / "manifest.jsonl"
-    if not manifest.is_file():
-        return []
-    out = []
-    for line in manifest.read_text(encoding="utf-8", errors="replace").splitlines():
-        try:
-            row = json.loads(line)
-            out.append((row["context"], row["text"], read_wav(folder / row["audio"])))
-        except (ValueError, KeyError, TypeError, AudioError):
-            continue  # an older manifest without the phrase, or a damaged clip
-    return out
-
-
 def calibrate(names: tuple[str, str], system, catalogue: Catalogue, recognizer: Recognizer,
               speak: Callable[[str], None], record: Callable[[str], np.ndarray], out_dir: Path,
               probes: list[Probe] | None = None) -> list[Result]:
@@ -99,6 +82,6 @@ def calibrate(names: tuple[str, str], system, catalogue: Catalogue, recognizer: 
             expect = {"intent": probe.intent, **({"ritual": probe.ritual} if probe.ritual else {})}
             manifest.append({"audio": name, "context": probe.context, "expect": expect, "partner": partner,
                              "text": probe.say})
-    (out_dir / "manifest.jsonl").write_text("".join(json.dumps(m) + "\n" for m in manifest))
+    (out_dir / MANIFEST).write_text("".join(json.dumps(m) + "\n" for m in manifest))
     speak(system.get("calibrate_done"))
     return results

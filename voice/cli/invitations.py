@@ -12,7 +12,6 @@ from datetime import datetime, timezone
 
 from voice.cli.app import App
 from voice.errors import OptionError
-from voice.home.invitation_commands import spoken_clock
 from voice.home.invitation_store import InvitationStore
 from voice.home.invitations import WEEKDAYS, in_quiet_hours, parse_clock
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from voice.core.events import Action, Activity, Chime, Event, Heard, Listen, OutputDone, Say, Tick
+from voice.core.events import Action, Activity, Chime, Event, Heard, OutputDone, Say, Tick
 from voice.home.invitation_store import InvitationStore
 from voice.home.invitations import Answer, Facts, OfferState, Rules, due_offer, next_check
 from voice.journal.store import Journal

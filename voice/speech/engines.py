@@ -56,7 +56,7 @@ class Engine:
 
 
 def _ctc(setup: Setup) -> Recognizer:
-    from voice.cli.calibrate import recordings
+    from voice.speech.enrolment import recordings
     from voice.speech.ctc_engine import CtcRecognizer
     scorer = CtcRecognizer(setup.catalogue)
     scorer.enrol(recordings(setup.data_dir / "calibration"))  # the couple's own voices, when calibrated
