@@ -11,6 +11,7 @@ from voice.audio.echo_stage import WARM_UP_DBFS, warm_up_sound
 from voice.audio.endpoint import level_db
 from voice.audio.room import RoomMicrophone
 from voice.audio.room_settings import RoomSettings
+from voice.reconnect import Reconnect, ReconnectPolicy
 
 from speech import say
 
@@ -60,3 +61,12 @@ def test_the_canceller_removes_the_echo_from_the_first_second_of_the_first_promp
         warm = _echo_removed_db(RoomSettings(seed=seed), 1.0)
         cold = _echo_removed_db(RoomSettings(seed=seed, warm_up=False), 1.0)
         assert warm >= 12.0 and warm >= cold + 6.0, (seed, warm, cold)
+
+
+def test_a_missing_device_is_looked_for_every_poll_and_a_failing_one_with_growing_pauses():
+    policy = ReconnectPolicy(poll=1.0, quick_failure=5.0, first_pause=1.0, max_pause=4.0)
+    reconnect = Reconnect(policy)
+    assert reconnect.pause(True, 600.0) == 1.0                 # lost mid-session after a long run
+    assert [reconnect.pause(False, 0.1) for _ in range(5)] == [1.0] * 5   # missing: looked for every second
+    assert [reconnect.pause(True, 0.5) for _ in range(4)] == [2.0, 4.0, 4.0, 4.0]  # opens, fails at once
+    assert reconnect.pause(True, 30.0) == 1.0                  # ran a while: it works again

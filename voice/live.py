@@ -3,9 +3,10 @@
 Three helper threads and no ritual logic in any of them: the microphone thread cancels the device's
 echo (``EchoStage``), cuts and recognises speech (``Listener``) and applies the barge-in policy
 (``BargeIn``); the speech thread renders prompts with the one TTS engine; and PortAudio's callback
-plays them (``Player``), the warm-up sound for the echo canceller first. They all post into one queue that the runner reads; the runner is
-the only place where anything is decided. A device that fails mid-session closes the session as
-``interrupted``, and the devices are reopened with growing pauses.
+plays them (``Player``), the warm-up sound for the echo canceller first. They all post into one
+queue that the runner reads; the runner is the only place where anything is decided. A device that fails mid-session closes the session as
+``interrupted`` (the skill says nothing more: there may be no speaker), and the loop waits for the
+devices to come back and listens again, without a restart (``voice/reconnect.py``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from voice.audio.sources import MicrophoneSource
 from voice.errors import AudioError, NoDeviceError
 from voice.events import Action, Chime, Listen, Say, StopOutput
 from voice.listen import Listener
+from voice.reconnect import Reconnect
 from voice.runner import NoDisplay, InputItem, Utterance, Wake
 from voice.speech.tts import Voice
 from voice.textio import MonotonicClock
@@ -65,7 +67,8 @@ class LiveRoom(NoDisplay):
         self._texts: dict[int, str] = {}
         self._started_at: dict[int, float] = {}
         self._warming = True
-        self._running = True
+        self._heard_audio = False
+        self._closed = threading.Event()   # set by the runner's thread, seen by the microphone's
         self.barge_in = BargeIn(policy)
         self._tap = ReferenceTap()
         self._stage = EchoStage()
@@ -83,10 +86,11 @@ class LiveRoom(NoDisplay):
     def _listen(self) -> None:
         try:
             for chunk in self._mic.chunks():
-                if not self._running:
+                if self._closed.is_set():
                     return
                 heard, playing_db = self._stage.hear(chunk, self._tap.take(len(chunk)))
                 with self._lock:
+                    self._heard_audio = True
                     if self._warming:
                         continue       # the warm-up's noise taught the canceller; nobody said it
                 now = time.monotonic()
@@ -164,6 +168,12 @@ class LiveRoom(NoDisplay):
         with self._lock:
             return len(self._finished)
 
+    @property
+    def heard_audio(self) -> bool:
+        """Whether the microphone delivered anything: if not, it is missing rather than failing."""
+        with self._lock:
+            return self._heard_audio
+
     # ---- Source ---------------------------------------------------------------------------------
 
     def get(self, timeout: float | None) -> InputItem | None:
@@ -178,7 +188,7 @@ class LiveRoom(NoDisplay):
         return item
 
     def close(self) -> None:
-        self._running = False
+        self._closed.set()
         self._speech_jobs.put(None)
         self.player.close()
         # The canceller is not closed here: the microphone thread may be inside it still; it is
@@ -209,7 +219,8 @@ def run_live(app: App, engine: str, model: Path | None, device: str | None, max_
     print(note + " Say \"let's check in\" to begin; Ctrl-C to quit.", file=sys.stderr)
     journal = app.journal
     journal.recover_interrupted()
-    pause = 1.0
+    reconnect = Reconnect()
+    lost = False         # a device went away: said once, then it is waited for without a word
     for attempt in itertools.count():
         clock = MonotonicClock()
         room = None
@@ -223,8 +234,13 @@ def run_live(app: App, engine: str, model: Path | None, device: str | None, max_
                 raise  # the devices never opened: say so and stop, there is nothing to retry
             if max_restarts is not None and attempt >= max_restarts:
                 raise
-            pause = 1.0 if time.monotonic() - started > 60 else min(pause * 2, 30.0)
-            print(f"rituals: {exc} Trying again in {pause:.0f} s.", file=sys.stderr, flush=True)
+            heard = room is not None and room.heard_audio
+            pause = reconnect.pause(heard, time.monotonic() - started)
+            if heard or not lost:      # a device still missing is not news
+                again = ("Listening again when it is back." if pause <= reconnect.policy.first_pause
+                         else f"Trying again in {pause:.0f} s.")
+                print(f"rituals: {exc} {again}", file=sys.stderr, flush=True)
+            lost = True
             time.sleep(pause)
         finally:
             if room is not None:
