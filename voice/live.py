@@ -4,9 +4,10 @@ Three helper threads and no ritual logic in any of them: the microphone thread c
 echo (``EchoStage``), cuts and recognises speech (``Listener``) and applies the barge-in policy
 (``BargeIn``); the speech thread renders prompts with the one TTS engine; and PortAudio's callback
 plays them (``Player``), the warm-up sound for the echo canceller first. They all post into one
-queue that the runner reads; the runner is the only place where anything is decided. A device that fails mid-session closes the session as
-``interrupted`` (the skill says nothing more: there may be no speaker), and the loop waits for the
-devices to come back and listens again, without a restart (``voice/reconnect.py``).
+queue that the runner reads; the runner is the only place where anything is decided. A device that
+fails mid-session closes the session as ``interrupted`` (the skill says nothing more: there may be
+no speaker), and the loop waits for the devices to come back and listens again, without a restart
+(``voice/reconnect.py``).
 """
 
 from __future__ import annotations
