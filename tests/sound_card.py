@@ -65,8 +65,7 @@ def sessions(data: Path) -> list[dict]:
 
 def request_heard(env: dict[str, str], data: Path, wav: Path, before: int, tries: int = 3) -> float | None:
     """Plays the request ``wav`` into the room until a session beyond the first ``before`` opens (a
-    device still starting, or warming its echo canceller up, does not hear it; a request can also
-    be misheard); the seconds that took, or None after ``tries`` tries 6 s apart."""
+    device still starting does not hear it; a request can also be misheard); the seconds that took, or None after ``tries`` tries 6 s apart."""
     began = time.monotonic()
     for _ in range(tries):
         subprocess.run(["paplay", "--device=vsink", str(wav)], env=env, check=True)

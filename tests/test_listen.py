@@ -265,8 +265,8 @@ def test_live_loop_through_a_virtual_sound_card_completes_the_kiss_and_never_ans
     proc = subprocess.Popen([sys.executable, "-m", "voice", "--data-dir", str(tmp_path), "listen",
                              "--engine", "pocketsphinx"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
-    time.sleep(4)                                  # models loaded; the devices open and warm up (2.4 s):
-    heard = request_heard(env, tmp_path, request, 0)   # the request is tried again while it is still starting
+    time.sleep(4)                                  # models loaded, devices open (else it is tried again)
+    heard = request_heard(env, tmp_path, request, 0)
     deadline = time.monotonic() + 40
     while time.monotonic() < deadline and not any(s["status"] == "completed" for s in history(tmp_path)):
         time.sleep(0.5)

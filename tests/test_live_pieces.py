@@ -1,5 +1,5 @@
-"""The live room's pieces that need no sound card: the barge-in policy, and the echo canceller warmed
-up by the device's own warm-up sound before the first prompt (in the simulated room)."""
+"""The live room's pieces that need no sound card: the barge-in policy, the reconnect policy, and the
+echo canceller warmed up by the warm-up sound before the first prompt (in the simulated room)."""
 
 from __future__ import annotations
 
@@ -58,8 +58,8 @@ def _echo_removed_db(settings: RoomSettings, seconds: float) -> float:
 
 def test_the_canceller_removes_the_echo_from_the_first_second_of_the_first_prompt():
     for seed in (3, 7):
-        warm = _echo_removed_db(RoomSettings(seed=seed), 1.0)
-        cold = _echo_removed_db(RoomSettings(seed=seed, warm_up=False), 1.0)
+        warm = _echo_removed_db(RoomSettings(seed=seed, warm_up=True), 1.0)
+        cold = _echo_removed_db(RoomSettings(seed=seed), 1.0)
         assert warm >= 12.0 and warm >= cold + 6.0, (seed, warm, cold)
 
 

@@ -3,7 +3,7 @@
 Three helper threads and no ritual logic in any of them: the microphone thread cancels the device's
 echo (``EchoStage``), cuts and recognises speech (``Listener``) and applies the barge-in policy
 (``BargeIn``); the speech thread renders prompts with the one TTS engine; and PortAudio's callback
-plays them (``Player``), the warm-up sound for the echo canceller first. They all post into one
+plays them (``Player``). They all post into one
 queue that the runner reads; the runner is the only place where anything is decided. A device that
 fails mid-session closes the session as ``interrupted`` (the skill says nothing more: there may be
 no speaker), and the loop waits for the devices to come back and listens again, without a restart
@@ -23,7 +23,7 @@ from voice.app import App
 from voice.audio.chimes import chime
 from voice.audio.bargein import BargeIn, BargeInPolicy
 from voice.audio.echo import ReferenceTap
-from voice.audio.echo_stage import EchoStage, warm_up_sound
+from voice.audio.echo_stage import EchoStage
 from voice.audio.player import Player
 from voice.audio.sources import MicrophoneSource
 from voice.errors import AudioError, NoDeviceError
@@ -35,8 +35,6 @@ from voice.speech.tts import Voice
 from voice.textio import MonotonicClock
 
 
-_WARM_UP = 0
-"""The player's id for the warm-up sound (the runner's outputs count from 1)."""
 _LINE_GUESS = 30.0
 """Seconds a line is taken to last for the echo gate until its real end is known (no prompt is longer)."""
 
@@ -67,15 +65,15 @@ class LiveRoom(NoDisplay):
         self._generation = 0
         self._texts: dict[int, str] = {}
         self._started_at: dict[int, float] = {}
-        self._warming = True
         self._heard_audio = False
         self._closed = threading.Event()   # set by the runner's thread, seen by the microphone's
         self.barge_in = BargeIn(policy)
         self._tap = ReferenceTap()
         self._stage = EchoStage()
+        # No warm-up sound here (voice/audio/echo_stage.py): on the virtual sound card a canceller
+        # warmed up made the device hear itself more, not less, as long as its reference drifts out
+        # of step with the microphone (BENCHMARKS.md, "From the first prompt").
         self.player = Player(self._played, self._playing, time.monotonic, device, self._tap.push)
-        # The canceller learns the room before the first prompt (see voice/audio/echo_stage.py).
-        self.player.play(_WARM_UP, warm_up_sound())
         self._mic = MicrophoneSource(device)
         self._threads = [threading.Thread(target=self._listen, name="microphone", daemon=True),
                          threading.Thread(target=self._speak, name="speech", daemon=True)]
@@ -92,8 +90,6 @@ class LiveRoom(NoDisplay):
                 heard, playing_db = self._stage.hear(chunk, self._tap.take(len(chunk)))
                 with self._lock:
                     self._heard_audio = True
-                    if self._warming:
-                        continue       # the warm-up's noise taught the canceller; nobody said it
                 now = time.monotonic()
                 words = False
                 for _, item in self.listener.feed(heard, now, playing_db):
@@ -133,9 +129,6 @@ class LiveRoom(NoDisplay):
 
     def _played(self, item: int, now: float) -> None:
         with self._lock:
-            if item == _WARM_UP:
-                self._warming = False
-                return
             self._finished.add(item)
             text = self._texts.pop(item, None)
             start = self._started_at.pop(item, now)

@@ -18,7 +18,7 @@ class ReconnectPolicy:
 
     poll: float = 1.0
     """Seconds between tries while a device is missing: the device is listening again within this
-    of its return (plus the echo canceller's warm-up)."""
+    of its return."""
     quick_failure: float = 5.0
     """A room whose devices fail within this many seconds of opening is failing, not unplugged: its
     next pause is twice the last."""

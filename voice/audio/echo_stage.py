@@ -5,9 +5,11 @@ render mode's simulated room.
 the cleaned chunk and the level played (the endpointer treats speech over the device differently).
 A fresh Speex canceller needs 3-5 s of the device's speech before it removes its echo, and until
 then the device hears itself: a "stop" said over the first prompt was lost, and its own first words
-were taken for commands (BENCHMARKS.md). The device knows exactly what it plays, so it warms the
-canceller up when it starts: ``warm_up_sound()``, a soft breath of pink noise, is played once through
-the room before anything else. Noise, because it carries every frequency at once: on the simulated
+were taken for commands (BENCHMARKS.md). The device knows exactly what it plays, so it can warm the
+canceller up when it starts: ``warm_up_sound()``, a soft breath of pink noise, played once through
+the room before anything else. Render mode's simulated room does that with ``--room-warm-up``; the
+live room does not yet: on the virtual sound card the warmed-up canceller made the device hear
+itself more, because the reference drifts out of step with the microphone there (BENCHMARKS.md). Noise, because it carries every frequency at once: on the simulated
 rooms it brought the echo removed in the first second of a prompt from about 5 dB to about 15 dB,
 where a chime (three tones) brought nothing and a spoken line, sparser, about as much in twice the
 time (measured with bench/stop.py's rooms before it was chosen; its figures are in BENCHMARKS.md).

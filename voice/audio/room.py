@@ -62,9 +62,9 @@ class RoomEcho:
 
 class RoomMicrophone:
     """The listening side of a simulated room: a person's speech (the input file) plus the device's
-    echo, through the same echo stage as the live room, with what was played as its reference. The
-    device was started before the input begins, as at home: unless the room says it starts cold,
-    its warm-up sound went through this room then, and the canceller learnt the room from it."""
+    echo, through the same echo stage as the live room, with what was played as its reference. With
+    ``settings.warm_up`` the device was started before the input begins and its warm-up sound went
+    through this room then: the canceller starts trained."""
 
     def __init__(self, settings: RoomSettings) -> None:
         self.settings = settings
