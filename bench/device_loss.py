@@ -4,9 +4,11 @@ One live ``rituals listen`` on a private virtual sound card (tests/sound_card.py
 of its own, a null sink whose monitor is the microphone). Each cycle a test voice asks for the
 bedtime check-in; once the session is open the sink is unloaded (speaker and microphone gone
 together, mid-session) for ``--gone`` seconds and loaded again. The cycle's device has *recovered*
-when the next request (up to three tries, 6 s apart: a request can also be misheard) opens a new
-session. Reported: sessions lost (opened but not closed in the journal as interrupted), recoveries,
-the time from plugging back to the request heard, the seconds from unplugging to the session
+when the next request, played from ``--settle`` s after plugging back (the loop looks for its
+devices every second), opens a new session in the same process; up to three tries 6 s apart, as a
+request can also be misheard. Reported: sessions lost (missing from the journal or left open), each
+session's status (the unplugged ones must be ``interrupted``; the last is stopped by the bench at
+its end), recoveries, the time from plugging back to the request heard, the seconds from unplugging to the session
 journaled ``interrupted``, and what the skill printed. Prints a markdown table.
 """
 
