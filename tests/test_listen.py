@@ -3,13 +3,11 @@ what the device said and played measured in OUT.wav; plus the live loop on a vir
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +18,7 @@ from voice.audio.convert import read_wav
 from voice.audio.measure import sound_spans
 from voice.errors import AudioError
 
+from sound_card import private_sound_card, request_heard
 from speech import say, silence, timeline, write
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -229,23 +228,6 @@ def test_an_unreadable_input_file_gives_one_line(tmp_path):
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
-@contextlib.contextmanager
-def private_sound_card(base: Path) -> Iterator[dict[str, str]]:
-    """A PulseAudio daemon of our own (in ``base``, so never someone else's), stopped afterwards:
-    the tests leave the machine as they found it."""
-    paths = {"VAUDIO_DIR": str(base / "run"), "VAUDIO_STATE": str(base / "state")}
-    env = {**os.environ, **paths, "XDG_RUNTIME_DIR": paths["VAUDIO_DIR"]}
-    subprocess.run([str(ROOT / "script" / "virtual-audio")], env=env, capture_output=True, text=True, check=True)
-    try:
-        yield env
-    finally:
-        subprocess.run(["pulseaudio", "--kill"], env=env, capture_output=True)
-        for _ in range(50):                        # --kill only asks; wait until it is gone
-            if subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode != 0:
-                break
-            time.sleep(0.1)
-
-
 @pytest.fixture()
 def no_sound_card(tmp_path):
     """The environment of a machine without a microphone: no PulseAudio server to be found (this
@@ -296,13 +278,14 @@ def test_live_loop_through_a_virtual_sound_card_completes_the_kiss_and_never_ans
     proc = subprocess.Popen([sys.executable, "-m", "voice", "--data-dir", str(tmp_path), "listen",
                              "--engine", "pocketsphinx"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
-    time.sleep(4)                                  # models loaded, microphone open
-    subprocess.run(["paplay", "--device=vsink", str(request)], env=env, check=True)
+    time.sleep(4)                                  # models loaded, devices open (else it is tried again)
+    heard = request_heard(env, tmp_path, request, 0)
     deadline = time.monotonic() + 40
     while time.monotonic() < deadline and not any(s["status"] == "completed" for s in history(tmp_path)):
         time.sleep(0.5)
     time.sleep(4)                                  # the device's last words echo in the room...
     proc.terminate()
     out, err = proc.communicate(timeout=10)
+    assert heard is not None, out + err
     assert [(s["ritual"], s["status"]) for s in history(tmp_path)] == [("six_second_kiss", "completed")], out + err
     assert "Sorry" not in out                      # ...and are never taken for a person talking

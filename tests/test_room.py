@@ -143,3 +143,10 @@ def test_a_room_without_an_input_file_gives_one_line(tmp_path):
     result = subprocess.run([sys.executable, "-m", "voice", "--data-dir", str(tmp_path), "listen", "--room"],
                             capture_output=True, text=True)
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and "--input" in result.stderr
+
+
+def test_the_room_says_whether_the_device_warmed_its_echo_canceller_up_and_room_warm_up_turns_it_on(tmp_path):
+    inp = write(tmp_path / "in.wav", silence(1))
+    cold = listen_json(tmp_path / "data", inp, tmp_path / "cold.wav", "--room")["room"]
+    warm = listen_json(tmp_path / "data", inp, tmp_path / "warm.wav", "--room-warm-up")["room"]
+    assert cold["warm_up"] is False and warm == {**cold, "warm_up": True}

@@ -54,7 +54,8 @@ class Player:
 
     def hold(self, held: bool) -> None:
         """Fall silent and keep the place (``True``), or go on from there (``False``)."""
-        self._held = held
+        with self._lock:  # set by the microphone's thread, read by PortAudio's callback
+            self._held = held
 
     def cut(self) -> list[int]:
         """Stop everything now; returns the ids that were cut off."""

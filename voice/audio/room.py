@@ -7,7 +7,8 @@ deterministically, so self-hearing and barge-in ("stop" said over a prompt) can 
 a sound card. The echo is a room impulse response generated from a seed (a direct sound after a
 delay, then exponentially decaying noise with the room's RT60), applied to what the device plays,
 chunk by chunk on the shared sample clock: the echo of output sample ``n`` arrives at input sample
-``n + delay``. The microphone signal then goes through the same echo canceller the live room uses.
+``n + delay``. The microphone signal then goes through the same echo stage the live room uses
+(``voice/audio/echo_stage.py``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from voice.audio import RATE
-from voice.audio.echo import EchoCanceller
+from voice.audio.echo_stage import EchoStage, warm_up_sound
 from voice.audio.room_settings import RoomSettings
 
 
@@ -61,22 +62,23 @@ class RoomEcho:
 
 class RoomMicrophone:
     """The listening side of a simulated room: a person's speech (the input file) plus the device's
-    echo, through the same echo canceller as the live room, with what was played as its reference."""
+    echo, through the same echo stage as the live room, with what was played as its reference. With
+    ``settings.warm_up`` the device was started before the input begins and its warm-up sound went
+    through this room then: the canceller starts trained."""
 
     def __init__(self, settings: RoomSettings) -> None:
         self.settings = settings
         self.echo = RoomEcho(settings)
-        self.canceller = EchoCanceller()
+        self.stage = EchoStage()
+        if settings.warm_up:
+            sound = warm_up_sound()
+            self.hear(np.zeros(len(sound)), sound)   # before the input: its echo has died away by then
 
-    def hear(self, speech: np.ndarray, played: np.ndarray) -> np.ndarray:
-        """What the recogniser gets for ``speech`` while the device played ``played`` (same length)."""
+    def hear(self, speech: np.ndarray, played: np.ndarray) -> tuple[np.ndarray, float]:
+        """What the recogniser gets for ``speech`` while the device played ``played`` (same length),
+        and the level played."""
         mic = np.clip(np.round(speech + self.echo.hear(played)), -32768, 32767).astype(np.int16)
-        frame = self.canceller.frame
-        whole = -(-len(mic) // frame) * frame            # the canceller takes whole frames only
-        padded = np.zeros(whole, dtype=np.int16)
-        reference = np.zeros(whole, dtype=np.int16)
-        padded[:len(mic)], reference[:len(played)] = mic, played
-        return self.canceller.process(padded, reference)[:len(mic)]
+        return self.stage.hear(mic, played)
 
     def close(self) -> None:
-        self.canceller.close()
+        self.stage.close()

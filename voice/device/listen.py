@@ -47,18 +47,21 @@ class Listener:
         self._last_activity = -1e9
         self._started = 0.0
         self._said: dict[object, _Said] = {}
-        # The speech thread reports what the device says while the microphone thread reads it.
-        self._said_lock = threading.Lock()
+        # In the live room the runner's thread sets the context and the speech and callback threads
+        # report what the device says, while the microphone thread reads both: every access to
+        # ``_context`` and ``_said`` holds this lock.
+        self._lock = threading.Lock()
         self.echoes_dropped = 0
 
     def set_context(self, context: Context) -> None:
-        self._context = context
+        with self._lock:
+            self._context = context
 
     def device_said(self, text: str, start: float, end: float, key: object = None) -> None:
         """The device plays ``text`` from ``start`` to ``end`` (for the echo gate). A later call with
         the same ``key`` replaces the earlier guess (a live line's real end is known only later)."""
         said = _Said(start, end, normalize(text, self.numbers))
-        with self._said_lock:
+        with self._lock:
             self._said[key if key is not None else (start, text)] = said
             if len(self._said) > 32:  # only recent lines can echo
                 for old in sorted(self._said, key=lambda k: self._said[k].end)[:-32]:
@@ -69,7 +72,9 @@ class Listener:
         out: list[tuple[float, InputItem]] = []
         for event in self.endpointer.feed(chunk, end_time, playing_db):
             if isinstance(event, SpeechStarted):
-                self.recognizer.set_context(self._context)
+                with self._lock:
+                    context = self._context
+                self.recognizer.set_context(context)
                 self.recognizer.start()
                 self.recognizer.accept(event.audio)
                 self._started = event.at
@@ -99,7 +104,7 @@ class Listener:
     def is_echo(self, text: str, start: float, end: float) -> bool:
         """Whether an utterance heard from ``start`` to ``end`` is the device's own voice."""
         words = normalize(text, self.numbers)
-        with self._said_lock:
+        with self._lock:
             recent = list(self._said.values())
         for said in recent:
             overlaps = start < said.end + self.echo_tail and end > said.start

@@ -1,10 +1,13 @@
 """The skill at home: microphone in, speaker out, on the real clock.
 
-Three helper threads and no ritual logic in any of them: the microphone thread cuts and recognises
-speech (``Listener``), the speech thread renders prompts with the one TTS engine, and PortAudio's
-callback plays them (``Player``). They all post into one queue that the runner reads; the runner is
-the only place where anything is decided. A device that fails mid-session closes the session as
-``interrupted``, and the devices are reopened with growing pauses.
+Three helper threads and no ritual logic in any of them: the microphone thread cancels the device's
+echo (``EchoStage``), cuts and recognises speech (``Listener``) and applies the barge-in policy
+(``BargeIn``); the speech thread renders prompts with the one TTS engine; and PortAudio's callback
+plays them (``Player``). They all post into one
+queue that the runner reads; the runner is the only place where anything is decided. A device that
+fails mid-session closes the session as ``interrupted`` (the skill says nothing more: there may be
+no speaker), and the loop waits for the devices to come back and listens again, without a restart
+(``voice/reconnect.py``).
 """
 
 from __future__ import annotations
@@ -18,16 +21,22 @@ from pathlib import Path
 
 from voice.cli.app import App
 from voice.audio.chimes import chime
-from voice.audio.echo import EchoCanceller, ReferenceTap
-from voice.audio.endpoint import level_db
+from voice.audio.bargein import BargeIn, BargeInPolicy
+from voice.audio.echo import ReferenceTap
+from voice.audio.echo_stage import EchoStage
 from voice.audio.player import Player
 from voice.audio.sources import MicrophoneSource
 from voice.errors import AudioError, NoDeviceError
+from voice.core.devices import NoDisplay, InputItem, Utterance, Wake
 from voice.core.events import Action, Chime, Listen, Say, StopOutput
 from voice.device.listen import Listener
-from voice.core.devices import NoDisplay, InputItem, Utterance, Wake
+from voice.device.reconnect import Reconnect
 from voice.speech.tts import Voice
 from voice.device.textio import MonotonicClock
+
+
+_LINE_GUESS = 30.0
+"""Seconds a line is taken to last for the echo gate until its real end is known (no prompt is longer)."""
 
 
 class _Failed:
@@ -38,27 +47,32 @@ class _Failed:
 
 
 class LiveRoom(NoDisplay):
-    """``Source`` and ``Output`` of the runner over real devices."""
+    """``Source`` and ``Output`` of the runner over real devices, from pieces with one job each: the
+    microphone (``MicrophoneSource``), the speaker with the reference of what it plays (``Player``
+    into a ``ReferenceTap``), echo cancellation (``EchoStage``, as in render mode's simulated room)
+    and the barge-in policy (``BargeIn``). Here only the threads and what they hand each other."""
 
-    def __init__(self, listener: Listener, voice: Voice, device: int | str | None = None) -> None:
+    def __init__(self, listener: Listener, voice: Voice, device: int | str | None = None,
+                 policy: BargeInPolicy | None = None) -> None:
         self._events: queue.Queue[InputItem | _Failed] = queue.Queue()
         self._speech_jobs: queue.Queue[tuple[int, int, Action] | None] = queue.Queue()
         self.listener = listener
         self.voice = voice
+        # The runner's thread, the speech thread and PortAudio's callback share everything below.
         self._lock = threading.Lock()
         self._issued = 0
         self._finished: set[int] = set()
         self._generation = 0
         self._texts: dict[int, str] = {}
         self._started_at: dict[int, float] = {}
-        self._running = True
-        self.hold_after = 0.0
-        """Seconds of someone's speech before the device holds its own."""
-        self._holding = False
-        self._words_during_hold = False
-        self._no_hold_until = 0.0
+        self._heard_audio = False
+        self._closed = threading.Event()   # set by the runner's thread, seen by the microphone's
+        self.barge_in = BargeIn(policy)
         self._tap = ReferenceTap()
-        self._canceller = EchoCanceller()
+        self._stage = EchoStage()
+        # No warm-up sound here (voice/audio/echo_stage.py): on the virtual sound card a canceller
+        # warmed up made the device hear itself more, not less, as long as its reference drifts out
+        # of step with the microphone (BENCHMARKS.md, "From the first prompt").
         self.player = Player(self._played, self._playing, time.monotonic, device, self._tap.push)
         self._mic = MicrophoneSource(device)
         self._threads = [threading.Thread(target=self._listen, name="microphone", daemon=True),
@@ -71,29 +85,19 @@ class LiveRoom(NoDisplay):
     def _listen(self) -> None:
         try:
             for chunk in self._mic.chunks():
-                if not self._running:
+                if self._closed.is_set():
                     return
-                played = self._tap.take(len(chunk))
-                heard = self._canceller.process(chunk, played)
+                heard, playing_db = self._stage.hear(chunk, self._tap.take(len(chunk)))
+                with self._lock:
+                    self._heard_audio = True
                 now = time.monotonic()
-                for _, item in self.listener.feed(heard, now, level_db(played)):
+                words = False
+                for _, item in self.listener.feed(heard, now, playing_db):
                     self._events.put(item)
-                    if isinstance(item, Utterance) and item.text:
-                        self._words_during_hold = True
-                # Someone talks over the device: it holds, as a person would, so their words reach the
-                # recogniser clean and nobody is talked over; it goes on when they finish. Measured on a
-                # virtual sound card with a fresh (unconverged) canceller during the first prompt: 1 of
-                # 10 stops understood, so barge-in is still weak early in a session (BENCHMARKS.md).
+                    words = words or (isinstance(item, Utterance) and bool(item.text))
                 speech = self.listener.endpointer
-                hold = speech.in_speech and speech.speaking_for(now) >= self.hold_after and now >= self._no_hold_until
-                if self._holding and not hold and not self._words_during_hold:
-                    # It held for what turned out to be its own echo (the canceller has not converged
-                    # yet): no holding for a while, or it would stutter on its own voice.
-                    self._no_hold_until = now + 3.0
-                if hold and not self._holding:
-                    self._words_during_hold = False
-                self._holding = hold
-                self.player.hold(hold)
+                self.player.hold(self.barge_in.step(now, speech.speaking_for(now) if speech.in_speech else None,
+                                                    words))
         except AudioError as exc:
             self._events.put(_Failed(exc))
         except Exception as exc:  # noqa: BLE001 - a dead helper thread must never fail silently
@@ -102,8 +106,9 @@ class LiveRoom(NoDisplay):
     def _speak(self) -> None:
         for job in iter(self._speech_jobs.get, None):
             generation, item, action = job
-            if generation != self._generation:
-                continue  # cut off before it was even rendered
+            with self._lock:
+                if generation != self._generation:
+                    continue  # cut off before it was even rendered
             try:
                 audio = self.voice.render(action.text) if isinstance(action, Say) else chime(action.name)
             except AudioError as exc:
@@ -112,18 +117,23 @@ class LiveRoom(NoDisplay):
             except Exception as exc:  # noqa: BLE001 - see _listen
                 self._events.put(_Failed(AudioError(f"Speaking failed ({exc.__class__.__name__}: {exc}).")))
                 return
-            if generation == self._generation:
-                self.player.play(item, audio)
+            # Checked and queued under the lock: a stop between the two would otherwise let a line
+            # that was cut off while it was being rendered play after the stop.
+            with self._lock:
+                if generation == self._generation:
+                    self.player.play(item, audio)
 
     def _playing(self, item: int, now: float) -> None:
-        self._started_at[item] = now
+        with self._lock:
+            self._started_at[item] = now
 
     def _played(self, item: int, now: float) -> None:
         with self._lock:
             self._finished.add(item)
-        text = self._texts.pop(item, None)
+            text = self._texts.pop(item, None)
+            start = self._started_at.pop(item, now)
         if text is not None:
-            self.listener.device_said(text, self._started_at.pop(item, now), now, key=item)
+            self.listener.device_said(text, start, now, key=item)
         self._events.put(Wake())
 
     # ---- Output ---------------------------------------------------------------------------------
@@ -135,20 +145,28 @@ class LiveRoom(NoDisplay):
             with self._lock:
                 self._issued += 1
                 item = self._issued
+                generation = self._generation
+                if isinstance(action, Say):
+                    self._texts[item] = action.text
             if isinstance(action, Say):
-                self._texts[item] = action.text
-                self.listener.device_said(action.text, now, now + 30.0, key=item)  # until its real end is known
-            self._speech_jobs.put((self._generation, item, action))
+                self.listener.device_said(action.text, now, now + _LINE_GUESS, key=item)
+            self._speech_jobs.put((generation, item, action))
         elif isinstance(action, StopOutput):
-            self._generation += 1
-            for item in self.player.cut():
-                self._texts.pop(item, None)
             with self._lock:
+                self._generation += 1
+                for cut in self.player.cut():
+                    self._texts.pop(cut, None)
                 self._finished.update(range(1, self._issued + 1))
 
     def completed(self) -> int:
         with self._lock:
             return len(self._finished)
+
+    @property
+    def heard_audio(self) -> bool:
+        """Whether the microphone delivered anything: if not, it is missing rather than failing."""
+        with self._lock:
+            return self._heard_audio
 
     # ---- Source ---------------------------------------------------------------------------------
 
@@ -164,9 +182,11 @@ class LiveRoom(NoDisplay):
         return item
 
     def close(self) -> None:
-        self._running = False
+        self._closed.set()
         self._speech_jobs.put(None)
         self.player.close()
+        # The canceller is not closed here: the microphone thread may be inside it still; it is
+        # freed with the room.
 
 
 def check_devices() -> None:
@@ -194,7 +214,8 @@ def run_live(app: App, engine: str, model: Path | None, device: str | None, max_
     print(f"{note} {app.library.system.get('help_idle')} Ctrl-C to quit.", file=sys.stderr)
     journal = app.journal
     journal.recover_interrupted()
-    pause = 1.0
+    reconnect = Reconnect()
+    lost = False         # a device went away: said once, then it is waited for without a word
     for attempt in itertools.count():
         clock = MonotonicClock()
         room = None
@@ -209,8 +230,13 @@ def run_live(app: App, engine: str, model: Path | None, device: str | None, max_
                 raise  # the devices never opened: say so and stop, there is nothing to retry
             if max_restarts is not None and attempt >= max_restarts:
                 raise
-            pause = 1.0 if time.monotonic() - started > 60 else min(pause * 2, 30.0)
-            print(f"rituals: {exc} Trying again in {pause:.0f} s.", file=sys.stderr, flush=True)
+            heard = room is not None and room.heard_audio
+            pause = reconnect.pause(heard, time.monotonic() - started)
+            if heard or not lost:      # a device still missing is not news
+                again = ("Listening again when it is back." if pause <= reconnect.policy.first_pause
+                         else f"Trying again in {pause:.0f} s.")
+                print(f"rituals: {exc} {again}", file=sys.stderr, flush=True)
+            lost = True
             time.sleep(pause)
         finally:
             if room is not None:

@@ -15,7 +15,6 @@ import numpy as np
 
 from voice.audio import FRAME, RATE
 from voice.audio.chimes import chime
-from voice.audio.endpoint import level_db
 from voice.audio.room import RoomMicrophone
 from voice.core.events import Action, Chime, Listen, Say, StopOutput
 from voice.device.listen import Listener
@@ -137,7 +136,7 @@ class RenderRoom(NoDisplay):
             # placed at the moment it is decided, never before the input already read.
             played = self._timeline[self._consumed:self._consumed + len(chunk)]
             played = np.concatenate([played, np.zeros(len(chunk) - len(played), dtype=np.int16)])
-            chunk, playing = self.room.hear(chunk, played), level_db(played)
+            chunk, playing = self.room.hear(chunk, played)
         self._consumed += len(chunk)
         self._pending.extend(self.listener.feed(chunk, self._consumed / RATE, playing))
 

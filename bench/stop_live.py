@@ -1,0 +1,127 @@
+"""Stop over the first prompt, live on the virtual sound card: ``python bench/stop_live.py [--sessions 10]``.
+
+The simulated room's figures (bench/stop.py) checked on the real path once: PortAudio, PulseAudio,
+the player's reference, the warm-up and the canceller, on a private virtual sound card (a null sink
+whose monitor is the microphone: the device hears itself at full level, a hard room). Each session
+is a fresh ``rituals listen`` (so its canceller has only had its warm-up): a test voice asks for
+the check-in, and says "stop" at a seeded random moment 0.3-4 s after the device's first line was
+printed, inside its first prompt. *Heard*: the session is journaled ``stopped``. *Reaction*: from
+the end of the word (when paplay started plus where the word ends in its clip) to the moment the
+skill printed that it heard the stop and cut its sound (its output then falls silent within one
+30 ms block plus the stream's 50 ms latency, not included; the sink's own delay, about 60 ms, is
+not known exactly, so the figure is good to some tens of ms). Then sessions in which nobody speaks
+for ``--quiet-seconds`` after the request: any command heard is the device's own voice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from sound_card import private_sound_card, request_heard, sessions, wait_for  # noqa: E402
+from speech import say, write  # noqa: E402
+from voice.audio.measure import sound_spans  # noqa: E402
+
+
+class Skill:
+    """One live ``rituals listen``, its printed lines timestamped as they arrive."""
+
+    def __init__(self, env: dict[str, str], data: Path, engine: str) -> None:
+        self.lines: queue.Queue[tuple[float, str]] = queue.Queue()
+        self.seen: list[tuple[float, str]] = []
+        self.proc = subprocess.Popen([sys.executable, "-u", "-m", "voice", "--data-dir", str(data), "listen",
+                                      "--engine", engine], env=env, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.lines.put((time.monotonic(), line.rstrip("\n")))
+
+    def next_line(self, contains: str, seconds: float) -> float | None:
+        """When the next printed line containing ``contains`` arrived (within ``seconds``)."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                at, line = self.lines.get(timeout=left)
+            except queue.Empty:
+                return None
+            self.seen.append((at, line))
+            if contains in line:
+                return at
+        return None
+
+    def close(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--quiet", type=int, default=3, help="sessions with nobody speaking after the request")
+    parser.add_argument("--quiet-seconds", type=float, default=60.0)
+    parser.add_argument("--engine", default="fused")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    rng = np.random.default_rng(args.seed)
+    voices = ("slt", "rms", "awb")
+    heard, reactions, selves, missed = 0, [], 0, 0
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        with private_sound_card(work / "card") as env:
+            for i in range(args.sessions + args.quiet):
+                voice = voices[i % 3]
+                request = write(work / f"request-{voice}.wav", say("let's check in", voice))
+                stop_clip = say("stop", voice)
+                stop = write(work / f"stop-{voice}.wav", stop_clip)
+                data = work / f"data-{i}"
+                skill = Skill(env, data, args.engine)
+                try:
+                    time.sleep(4)
+                    if request_heard(env, data, request, 0) is None:
+                        missed += 1
+                        continue
+                    first = skill.next_line("device:", 10.0)
+                    if first is None:
+                        missed += 1
+                        continue
+                    if i >= args.sessions:                   # nobody speaks: what does it hear?
+                        skill.next_line("\0", args.quiet_seconds)
+                        selves += sum(1 for _, line in skill.seen if "heard:" in line and "-> nothing" not in line
+                                      and "start_ritual" not in line)
+                        continue
+                    time.sleep(max(0.0, first + float(rng.uniform(0.3, 4.0)) - time.monotonic()))
+                    started = time.monotonic()
+                    subprocess.run(["paplay", "--device=vsink", str(stop)], env=env, check=True)
+                    end = started + sound_spans(stop_clip)[-1][1]
+                    cut = skill.next_line("-> stop", 8.0)
+                    if wait_for(lambda: sessions(data)[-1]["status"] == "stopped", 5.0):
+                        heard += 1
+                        if cut is not None:
+                            reactions.append(cut - end)
+                finally:
+                    skill.close()
+    p50, p95 = (f"{np.percentile(reactions, q) * 1000:.0f} ms" if reactions else "-" for q in (50, 95))
+    print(f"| engine | stop said inside the first prompt | heard | reaction p50 | reaction p95 | "
+          f"sessions, nobody speaking for {args.quiet_seconds:g} s | self-triggers | requests never heard |")
+    print("|---|---|---|---|---|---|---|---|")
+    print(f"| {args.engine} | {args.sessions} sessions | {heard} of {args.sessions} | {p50} | {p95} | "
+          f"{args.quiet} | {selves} | {missed} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
