@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from voice.cli.app import App  # noqa: E402
 from voice.audio import RATE  # noqa: E402
-from voice.cli.voice import make_voice  # noqa: E402
+from voice.cli.wiring import make_voice  # noqa: E402
 from voice.core.events import Chime  # noqa: E402
 from voice.home.invitation_store import InvitationStore  # noqa: E402
 from voice.device.listen import Listener  # noqa: E402

@@ -31,7 +31,7 @@ def system_measures() -> dict[str, float]:
         # Cold start to ready-to-listen, and its peak memory: a fresh interpreter builds everything.
         script = ("import time; t=time.perf_counter()\n"
                   "from voice.cli.app import App\nfrom voice.speech.engines import make_recognizer\n"
-                  "from voice.cli.voice import make_voice\nfrom voice.device.listen import Listener\n"
+                  "from voice.cli.wiring import make_voice\nfrom voice.device.listen import Listener\n"
                   f"app=App(None, __import__('pathlib').Path({str(tmp_path / 'd')!r}))\n"
                   "Listener(make_recognizer('auto', app.catalogue, None, None, app.data_dir)[0])\n"
                   "make_voice(app).render(app.library.system.get('voice_check'))\napp.journal\n")

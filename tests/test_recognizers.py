@@ -16,7 +16,7 @@ from voice.audio import FRAME
 from voice.core.matcher import recognize
 from voice.speech.sphinx import SphinxRecognizer
 
-from speech import heard, say, say_korean, silence
+from speech import heard, say, say_korean
 
 
 @pytest.fixture()

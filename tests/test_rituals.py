@@ -211,7 +211,7 @@ def test_a_step_field_that_would_not_be_acted_on_is_refused_at_load(tmp_path, st
     path.write_text(path.read_text().replace("  - chime: end\n", f"  - {step}\n") + "decks:\n  open: [\"Why?\"]\n")
     with pytest.raises(DataFileError) as err:
         load_library(data)
-    assert f"six_second_kiss.yaml:10: steps[2]." in str(err.value) and message in str(err.value)
+    assert "six_second_kiss.yaml:10: steps[2]." in str(err.value) and message in str(err.value)
 
 
 def test_round_is_filled_in_a_repeat_block(tmp_path):

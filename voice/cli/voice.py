@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 from voice.cli.app import App
 from voice.cli.render import JsonReport, add_render_arguments, room_settings, start_wall
 from voice.errors import AudioError
-from voice.device.happened import line
 from voice.journal.files import require_writable
 from voice.device.runner import Trace
+from voice.cli.wiring import make_voice, trace
 from voice.speech.engines import CHOICES, make_recognizer
 
 if TYPE_CHECKING:
@@ -25,25 +25,6 @@ if TYPE_CHECKING:
     from voice.device.render import RenderRoom
     from voice.speech.tts import Voice
     from voice.home.wallclock import WallClock
-
-
-def make_voice(app: App) -> Voice:
-    """The one TTS engine of the process, with its on-disk cache."""
-    from voice.speech.tts import CachedVoice, Pyttsx3Voice
-    settings = app.config.voice
-    return CachedVoice(Pyttsx3Voice(settings.voice, settings.rate, settings.volume, app.language),
-                       app.data_dir / "tts-cache")
-
-
-def trace(stream, origin: float = 0.0) -> Trace:
-    """Prints (time since ``origin``, line): what the skill heard and said."""
-    def show(at: float, entry) -> None:
-        text = line(entry)
-        if text is None:
-            return
-        minutes, seconds = divmod(max(0.0, at - origin), 60)
-        print(f"[{int(minutes):02d}:{seconds:06.3f}] {text}", file=stream, flush=True)
-    return show
 
 
 def is_same_file(a: Path, b: Path) -> bool:
@@ -96,7 +77,7 @@ def cmd_listen(app: App, args: argparse.Namespace) -> int:
     wall = start_wall(args)  # a bad time is one line before anything is loaded
     require_writable(app.data_dir)  # before loading an engine or opening a microphone for nothing
     if args.input is None:
-        from voice.device.live import run_live
+        from voice.cli.live import run_live
         return run_live(app, args.engine, args.model, args.device)
     if args.output is None:
         raise AudioError("--input needs --output OUT.wav (where the device's side is written).")

@@ -7,19 +7,15 @@ plays them (``Player``). They all post into one
 queue that the runner reads; the runner is the only place where anything is decided. A device that
 fails mid-session closes the session as ``interrupted`` (the skill says nothing more: there may be
 no speaker), and the loop waits for the devices to come back and listens again, without a restart
-(``voice/reconnect.py``).
+(``voice/device/reconnect.py``; the loop that waits is ``voice/cli/live.py``).
 """
 
 from __future__ import annotations
 
-import itertools
 import queue
-import sys
 import threading
 import time
-from pathlib import Path
 
-from voice.cli.app import App
 from voice.audio.chimes import chime
 from voice.audio.bargein import BargeIn, BargeInPolicy
 from voice.audio.echo import ReferenceTap
@@ -30,9 +26,7 @@ from voice.errors import AudioError, NoDeviceError
 from voice.core.devices import NoDisplay, InputItem, Utterance, Wake
 from voice.core.events import Action, Chime, Listen, Say, StopOutput
 from voice.device.listen import Listener
-from voice.device.reconnect import Reconnect
 from voice.speech.tts import Voice
-from voice.device.textio import MonotonicClock
 
 
 _LINE_GUESS = 30.0
@@ -201,44 +195,3 @@ def check_devices() -> None:
                             "OUT.wav' or 'rituals demo'.")
     if not any(d["max_output_channels"] > 0 for d in devices):
         raise NoDeviceError("No speaker on this machine: try 'rituals listen --input FILE.wav --output OUT.wav'.")
-
-
-def run_live(app: App, engine: str, model: Path | None, device: str | None, max_restarts: int | None = None) -> int:
-    from voice.cli.voice import make_voice, trace
-    from voice.speech.engines import make_recognizer
-
-    check_devices()
-    recognizer, note = make_recognizer(engine, app.catalogue, model, app.config_model, app.data_dir, app.language)
-    voice = make_voice(app)
-    # The language's own "you can say ..." line: an English hint here would be wrong in Korean.
-    print(f"{note} {app.library.system.get('help_idle')} Ctrl-C to quit.", file=sys.stderr)
-    journal = app.journal
-    journal.recover_interrupted()
-    reconnect = Reconnect()
-    lost = False         # a device went away: said once, then it is waited for without a word
-    for attempt in itertools.count():
-        clock = MonotonicClock()
-        room = None
-        started = time.monotonic()
-        try:
-            listener = Listener(recognizer, numbers=app.language.numbers)
-            room = LiveRoom(listener, voice, int(device) if device and device.isdigit() else device)
-            app.runner(room, room, clock, trace(sys.stdout, started)).run()
-            return 0
-        except AudioError as exc:
-            if attempt == 0 and time.monotonic() - started < 1.0 and room is None:
-                raise  # the devices never opened: say so and stop, there is nothing to retry
-            if max_restarts is not None and attempt >= max_restarts:
-                raise
-            heard = room is not None and room.heard_audio
-            pause = reconnect.pause(heard, time.monotonic() - started)
-            if heard or not lost:      # a device still missing is not news
-                again = ("Listening again when it is back." if pause <= reconnect.policy.first_pause
-                         else f"Trying again in {pause:.0f} s.")
-                print(f"rituals: {exc} {again}", file=sys.stderr, flush=True)
-            lost = True
-            time.sleep(pause)
-        finally:
-            if room is not None:
-                room.close()
-    return 0
