@@ -1,86 +1,28 @@
-"""The import graph of the code, read from the source with ``ast``: no module imports itself back."""
+"""The import graph of the code, read from the source with ``ast`` by ``script/import-graph``: no\nmodule imports itself back, the data packages import no code, the devices do not import the driver."""
 
 from __future__ import annotations
 
-import ast
+import importlib.machinery
+import importlib.util
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("voice", "prompts", "intents")
 
 
-def _modules() -> dict[str, Path]:
-    out = {}
-    for package in PACKAGES:
-        for path in (ROOT / package).rglob("*.py"):
-            parts = path.relative_to(ROOT).with_suffix("").parts
-            out[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
-    return out
+def _tool():
+    """``script/import-graph`` as a module: the tests check by the very rule the tool prints."""
+    loader = importlib.machinery.SourceFileLoader("import_graph", str(ROOT / "script" / "import-graph"))
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader("import_graph", loader))
+    loader.exec_module(module)
+    return module
 
 
 def import_graph() -> dict[str, set[str]]:
-    """Module -> the modules it imports when it is imported (top level, and under ``if``, which
-    covers ``TYPE_CHECKING``); imports inside functions run later and are left out."""
-    modules = _modules()
-
-    def known(name: str) -> str | None:
-        while name and name not in modules:
-            name = name.rpartition(".")[0]
-        return name or None
-
-    graph: dict[str, set[str]] = {m: set() for m in modules}
-    for module, path in modules.items():
-        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-        body = ast.parse(path.read_text()).body
-        for node in body + [n for s in body if isinstance(s, ast.If) for n in s.body]:
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    parts = package.split(".")[:len(package.split(".")) - node.level + 1]
-                    base = ".".join(parts + ([node.module] if node.module else []))
-                names = [base, *(f"{base}.{a.name}" for a in node.names)]
-            else:
-                continue
-            graph[module] |= {k for k in map(known, names) if k is not None and k != module}
-    return graph
+    return _tool().graph()
 
 
-def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """The groups of modules that import each other, round (Tarjan's strongly connected components)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    found: list[list[str]] = []
-
-    def visit(v: str) -> None:
-        index[v] = low[v] = len(index)
-        stack.append(v)
-        for w in graph[v]:
-            if w not in index:
-                visit(w)
-                low[v] = min(low[v], low[w])
-            elif w in stack:
-                low[v] = min(low[v], index[w])
-        if low[v] == index[v]:
-            group = []
-            while True:
-                w = stack.pop()
-                group.append(w)
-                if w == v:
-                    break
-            if len(group) > 1:
-                found.append(sorted(group))
-
-    for v in graph:
-        if v not in index:
-            visit(v)
-    return found
-
-
-def test_no_module_imports_itself_back():
-    assert cycles(import_graph()) == []
+def test_no_module_imports_itself_back_the_data_packages_import_no_code_and_no_module_is_too_long():
+    assert _tool().problems() == []
 
 
 #: The devices: typed text, the microphone and speaker, WAV rendering, the simulated room, evaluation.
