@@ -110,7 +110,7 @@ class RenderRoom(NoDisplay):
             self._read_chunk()
         if self._pending:
             at, item = self._pending.popleft()
-            self._advance(max(now, at))
+            self.clock.advance(max(now, at), self.limit)
             return item
         if self._ended and not self._eof_sent:
             self._eof_sent = True
@@ -120,7 +120,7 @@ class RenderRoom(NoDisplay):
         target = min(until, next_done)
         if target == float("inf"):
             raise DeadlockError(f"nothing will ever happen at t={now:.3f}")
-        self._advance(max(now, target))
+        self.clock.advance(max(now, target), self.limit)
         return Wake() if target == next_done else None
 
     def _read_chunk(self) -> None:
@@ -139,8 +139,3 @@ class RenderRoom(NoDisplay):
             chunk, playing = self.room.hear(chunk, played)
         self._consumed += len(chunk)
         self._pending.extend(self.listener.feed(chunk, self._consumed / RATE, playing))
-
-    def _advance(self, to: float) -> None:
-        if to > self.limit:
-            raise DeadlockError(f"the session ran past {self.limit} s")
-        self.clock.t = max(self.clock.t, to)

@@ -59,6 +59,12 @@ class VirtualClock:
     def now(self) -> float:
         return self.t
 
+    def advance(self, to: float, limit: float) -> None:
+        """Move to ``to`` (never back); past ``limit`` the skill is stuck, which is a bug, not a wait."""
+        if to > limit:
+            raise DeadlockError(f"the session ran past {limit} s of virtual time")
+        self.t = max(self.t, to)
+
 
 class DeadlockError(RuntimeError):
     """The runner waited forever: nothing scheduled and no deadline (a bug in the skill)."""
@@ -129,18 +135,13 @@ class VirtualRoom(NoDisplay):
             raise DeadlockError(f"nothing will ever happen at t={now:.3f}")
         until = now + timeout if timeout is not None else float("inf")
         if wake is None or wake > until:
-            self._advance(until)
+            self.clock.advance(until, self.limit)
             return None
-        self._advance(max(now, wake))
+        self.clock.advance(max(now, wake), self.limit)
         end = self.playback.next_end()
         if end is not None and end <= self.clock.now():
             return Wake()
         return heapq.heappop(self._inputs)[2]
-
-    def _advance(self, to: float) -> None:
-        if to > self.limit:
-            raise DeadlockError(f"the session ran past {self.limit} s of virtual time")
-        self.clock.t = max(self.clock.t, to)
 
     # ---- reading the log ------------------------------------------------------------------------
 
