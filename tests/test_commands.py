@@ -26,25 +26,34 @@ def _intents_copy(tmp_path: Path, old: str, new: str) -> Path:
 
 
 def test_the_shipped_intents_are_exactly_the_commands(library):
-    check_commands(load_catalogue(library.spoken_names()).intents, DEFAULT_PATH)
+    check_commands(load_catalogue(library.spoken_names()), DEFAULT_PATH)
     assert set(COMMANDS) == load_catalogue(library.spoken_names()).intents
 
 
-def test_an_intent_no_command_handles_is_a_load_error_naming_the_file(tmp_path, library):
+def test_an_intent_no_command_handles_is_a_load_error_naming_file_and_line(tmp_path, library):
     path = _intents_copy(tmp_path, "  ask_count:\n", "  dance:\n    contexts: [idle]\n    sentences:\n"
                          "      - \"lets dance\"\n\n  ask_count:\n")
     with pytest.raises(DataFileError) as err:
-        check_commands(load_catalogue(library.spoken_names(), path).intents, path)
-    assert str(err.value).startswith(f"{path}: intents.dance: no command does this")
+        check_commands(load_catalogue(library.spoken_names(), path), path)
+    line = path.read_text().splitlines().index("  dance:") + 1
+    assert str(err.value).startswith(f"{path}:{line}: intents.dance: no command does this")
     assert "\n" not in str(err.value)
 
 
 def test_an_optional_command_a_language_leaves_out_loads_and_a_required_one_is_a_load_error(tmp_path, library):
     text = DEFAULT_PATH.read_text()
     path = _intents_copy(tmp_path, text[text.index("  apart_today:"):], "")   # the last intent, gone
-    check_commands(load_catalogue(library.spoken_names(), path).intents, path)   # a question, optional
+    check_commands(load_catalogue(library.spoken_names(), path), path)   # a question, optional
     start = text.index("  stop:\n")
     path = _intents_copy(tmp_path, text[start:text.index("\n\n", start) + 2], "")
     with pytest.raises(DataFileError) as err:
-        load_catalogue(library.spoken_names(), path)
+        check_commands(load_catalogue(library.spoken_names(), path), path)
     assert str(err.value).startswith(f"{path}:") and "missing intent 'stop'" in str(err.value)
+
+
+def test_a_command_that_may_not_interrupt_a_turn_heard_in_one_is_a_load_error_naming_file_and_line(tmp_path, library):
+    path = _intents_copy(tmp_path, "  list_rituals:\n    contexts: [idle]", "  list_rituals:\n    contexts: [idle, turn]")
+    with pytest.raises(DataFileError) as err:
+        check_commands(load_catalogue(library.spoken_names(), path), path)
+    line = path.read_text().splitlines().index("  list_rituals:") + 1
+    assert str(err.value).startswith(f"{path}:{line}: intents.list_rituals: only ") and "during a turn" in str(err.value)

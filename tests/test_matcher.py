@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from voice.library.intents import REQUIRED_INTENTS, TURN_INTENTS
+from voice.core.commands import REQUIRED_INTENTS, TURN_INTENTS
 from voice.core.matcher import recognize
 from voice.core.normalize import normalize
 

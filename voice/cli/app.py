@@ -69,7 +69,7 @@ class App:
     @cached_property
     def catalogue(self) -> Catalogue:
         catalogue = load_catalogue(self.library.spoken_names(), language=self.language)
-        check_commands(catalogue.intents, self.language.intents)  # every intent has its command, and back
+        check_commands(catalogue, self.language.intents)  # the file held to the command registry
         return catalogue
 
     @property

@@ -4,8 +4,9 @@
 ritual (``during``, given the engine as a ``Session``) and one for between rituals (``between``,
 given the skill as an ``Idle``). A command without a ``during`` handler gets the "busy" line in a
 ritual (say stop first); one without a ``between`` handler is let pass quietly between rituals (a
-stray "yes" needs no answer). ``check_commands`` holds the intents file to exactly these intents at
-load, so a command is one entry here plus its phrases in the intents file.
+stray "yes" needs no answer). Each also says whether every language must have it (``required``) and
+whether it may interrupt a partner's turn (``in_turn``). ``check_commands`` holds the intents file to
+this registry at load, so a command is one entry here plus its phrases in the intents file.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Literal, Protocol
 
+from voice.library.intents import Catalogue
 from voice.library.rituals import SystemPrompts
 from voice.core.engine_state import EngineState, PausedAt
 from voice.errors import DataFileError
@@ -82,6 +84,10 @@ class Command:
 
     during: DuringRitual | None = None
     between: BetweenRituals | None = None
+    required: bool = False
+    """Every language must have phrases for it: a ritual cannot run without it."""
+    in_turn: bool = False
+    """It may be heard while a partner talks (a whole command, interrupting them on purpose)."""
 
     @property
     def applies_in(self) -> frozenset[Where]:
@@ -209,18 +215,18 @@ def history(idle: Idle, match: Match, now: float) -> list[Action]:
 
 
 COMMANDS: Mapping[str, Command] = MappingProxyType({
-    "start_ritual": Command(between=start),
-    "list_rituals": Command(between=list_rituals),
-    "help": Command(help_in_ritual, says("help_idle")),
-    "stop": Command(stop, quiet),
-    "pause": Command(pause, says("nothing_running")),
-    "resume": Command(resume, says("nothing_running")),
-    "skip": Command(skip, says("nothing_running")),
-    "repeat": Command(repeat, says("nothing_running")),
-    "time_left": Command(time_left, says("nothing_running")),
-    "done": Command(for_the_step("done")),
-    "yes": Command(for_the_step("yes")),
-    "no": Command(for_the_step("no")),
+    "start_ritual": Command(between=start, required=True),
+    "list_rituals": Command(between=list_rituals, required=True),
+    "help": Command(help_in_ritual, says("help_idle"), required=True),
+    "stop": Command(stop, quiet, required=True, in_turn=True),
+    "pause": Command(pause, says("nothing_running"), required=True, in_turn=True),
+    "resume": Command(resume, says("nothing_running"), required=True, in_turn=True),
+    "skip": Command(skip, says("nothing_running"), required=True, in_turn=True),
+    "repeat": Command(repeat, says("nothing_running"), required=True, in_turn=True),
+    "time_left": Command(time_left, says("nothing_running"), required=True, in_turn=True),
+    "done": Command(for_the_step("done"), required=True, in_turn=True),
+    "yes": Command(for_the_step("yes"), required=True),
+    "no": Command(for_the_step("no"), required=True),
     "ask_count": Command(between=history),
     "ask_last": Command(between=history),
     "ask_streak": Command(between=history),
@@ -234,11 +240,26 @@ COMMANDS: Mapping[str, Command] = MappingProxyType({
 """Intent -> what it does; see the module docstring."""
 
 
-def check_commands(intents: frozenset[str], path: Path) -> None:
-    """Refuse an intents file with an intent no command handles: it would be heard and ignored. A
-    language pack may leave out optional commands (questions about the journal, invitations); the
-    ones a ritual cannot run without are required by the intents loader (``REQUIRED_INTENTS``)."""
-    unhandled = sorted(intents - set(COMMANDS))
+REQUIRED_INTENTS = frozenset(name for name, command in COMMANDS.items() if command.required)
+"""The commands every language must be able to say."""
+TURN_INTENTS = frozenset(name for name, command in COMMANDS.items() if command.in_turn)
+"""The only commands heard while a partner talks."""
+
+
+def check_commands(catalogue: Catalogue, path: Path) -> None:
+    """Hold an intents file to the registry, at load: an intent no command handles would be heard
+    and ignored; a required command without phrases could never be said; a command heard during a
+    turn that may not interrupt one would cut a partner off. A language may leave out the optional
+    commands (questions about the journal, invitations)."""
+    unhandled = sorted(catalogue.intents - set(COMMANDS))
     if unhandled:
         raise DataFileError(str(path), f"intents.{unhandled[0]}: no command does this: remove it, or add "
-                            "its command to voice/core/commands.py")
+                            "its command to voice/core/commands.py", catalogue.lines.get(unhandled[0]))
+    missing = sorted(REQUIRED_INTENTS - catalogue.intents)
+    if missing:
+        raise DataFileError(str(path), f"intents: missing intent '{missing[0]}': a ritual cannot run "
+                            "without it: add its phrases")
+    in_turn = sorted({phrase.intent for phrase in catalogue.phrases.get("turn", ())} - TURN_INTENTS)
+    if in_turn:
+        raise DataFileError(str(path), f"intents.{in_turn[0]}: only {', '.join(sorted(TURN_INTENTS))} may be "
+                            "heard during a turn: remove 'turn' from its contexts", catalogue.lines.get(in_turn[0]))

@@ -25,17 +25,11 @@ from voice.core.normalize import normalize
 from voice.core.numbers import NumberWords
 from voice.library.yamlio import LineDict, LineList, load_yaml
 
-__all__ = ["Catalogue", "Phrase", "Context", "CONTEXTS", "REQUIRED_INTENTS", "TURN_INTENTS",
-           "load_catalogue"]
+__all__ = ["Catalogue", "Phrase", "Context", "CONTEXTS", "load_catalogue"]
 
 Context = Literal["idle", "turn"]
 CONTEXTS: tuple[Context, ...] = ("idle", "turn")
 
-#: Intent names the engine relies on; a catalogue without one of them cannot drive a ritual.
-REQUIRED_INTENTS = frozenset({"start_ritual", "stop", "pause", "resume", "skip", "repeat", "time_left",
-                              "help", "done", "yes", "no", "list_rituals"})
-#: While a partner talks, only these whole commands may interrupt them.
-TURN_INTENTS = frozenset({"stop", "pause", "resume", "skip", "repeat", "time_left", "done"})
 #: Keeps a template typo (a dozen nested optionals) from expanding into millions of phrases.
 MAX_PHRASES_PER_TEMPLATE = 5000
 
@@ -72,6 +66,8 @@ class Catalogue:
     """List name -> {normalised spoken words: slot value}; ``ritual`` holds every ritual name."""
     numbers: NumberWords | None = None
     """The language's number words: what is heard is normalised as the phrases were."""
+    lines: dict[str, int] = field(default_factory=dict)
+    """Intent -> the line of the file it is defined on (for errors about it found later)."""
 
 
 def _expand(template: str, path: str, line: int) -> list[str]:
@@ -149,9 +145,6 @@ def load_catalogue(ritual_names: dict[str, str], path: Path | None = None,
         c: {} for c in CONTEXTS}
     templates: dict[str, list[tuple[str, str]]] = {c: [] for c in CONTEXTS}
     intents: LineDict = data["intents"]
-    missing = REQUIRED_INTENTS - set(intents)
-    if missing:
-        raise DataFileError(p, f"intents: missing intent '{sorted(missing)[0]}'", intents.line)
     for name, body in intents.items():
         line = intents.line_of(name)
         if not isinstance(body, LineDict):
@@ -159,9 +152,6 @@ def load_catalogue(ritual_names: dict[str, str], path: Path | None = None,
         contexts = body.get("contexts")
         if not isinstance(contexts, list) or not contexts or not set(contexts) <= set(CONTEXTS):
             raise DataFileError(p, f"intents.{name}.contexts: must list idle and/or turn", body.line_of("contexts"))
-        if "turn" in contexts and name not in TURN_INTENTS:
-            raise DataFileError(p, f"intents.{name}: only {', '.join(sorted(TURN_INTENTS))} may be heard "
-                                "during a turn", body.line_of("contexts"))
         sentences = body.get("sentences")
         if not isinstance(sentences, LineList) or not sentences:
             raise DataFileError(p, f"intents.{name}.sentences: must be a non-empty list", body.line_of("sentences"))
@@ -186,4 +176,5 @@ def load_catalogue(ritual_names: dict[str, str], path: Path | None = None,
         {c: tuple(found) for c, found in templates.items()},
         lists,
         numbers,
+        {name: intents.line_of(name) for name in intents},
     )
