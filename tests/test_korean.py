@@ -39,6 +39,8 @@ def ko_catalogue(ko_library):
     ("도와주세요", "idle", ("help", None)),
     ("네", "idle", ("yes", None)),
     ("아니요", "idle", ("no", None)),
+    ("나중에", "idle", ("later", None)),          # puts an invitation off; it was heard as "no" before
+    ("이따가 해요", "idle", ("later", None)),
     ("그만해요", "turn", ("stop", None)),
     ("그만", "turn", ("stop", None)),
     ("잠깐만요", "turn", ("pause", None)),

@@ -100,3 +100,13 @@ def test_the_tts_voice_is_the_languages_own_and_a_missing_one_is_one_line():
     nowhere = dataclasses.replace(default_language(), code="xx", name="Nowhere", tts_voice="zz-none", tts_names=())
     with pytest.raises(AudioError, match="No Nowhere voice for text-to-speech"):
         Pyttsx3Voice(language=nowhere)
+
+
+def test_calibrate_in_a_language_without_calibration_phrases_is_one_line_before_anyone_is_asked(tmp_path):
+    # Korean has no calibration phrases yet: asking a Korean couple to say English commands would
+    # score every phrase as misheard and teach the recogniser nothing.
+    result = rituals("--language", "ko", "calibrate", data=tmp_path / "data")
+    assert result.returncode == 2
+    assert result.stderr.startswith("rituals: rituals calibrate has no Korean phrases yet")
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert load_language("en").calibration is not None and load_language("ko").calibration is None

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from voice.cli.app import App
 from voice.cli.render import JsonReport, add_render_arguments, room_settings, start_wall
-from voice.errors import AudioError
+from voice.errors import AudioError, OptionError
 from voice.journal.files import require_writable
 from voice.device.runner import Trace
 from voice.cli.wiring import make_voice, trace
@@ -193,10 +193,13 @@ def cmd_calibrate(app: App, args: argparse.Namespace) -> int:
     from voice.audio.endpoint import Endpointer, SpeechEnded, SpeechStarted
     from voice.audio.player import Player
     from voice.audio.sources import MicrophoneSource
-    from voice.cli.calibrate import calibrate
+    from voice.cli.calibrate import calibrate, load_probes
     from voice.device.live import check_devices
     from voice.speech.engines import make_recognizer
 
+    if app.language.calibration is None:  # asking for English phrases in Korean would teach it nothing
+        raise OptionError(f"rituals calibrate has no {app.language.name} phrases yet (its pack, "
+                          f"{app.language.path.name}, names no 'calibration' file): the skill works without it.")
     require_writable(app.data_dir)  # the recordings go there: say so before anyone speaks
     check_devices()
     recognizer, note = make_recognizer(args.engine or app.config.engine, app.catalogue, args.model,
@@ -228,7 +231,7 @@ def cmd_calibrate(app: App, args: argparse.Namespace) -> int:
 
     try:
         results = calibrate(app.names, app.library.system, app.catalogue, recognizer, speak, record,
-                            app.data_dir / "calibration")
+                            app.data_dir / "calibration", load_probes(app.language.calibration))
     finally:
         player.close()
     misheard = [r for r in results if not r.ok]

@@ -59,6 +59,8 @@ class Language:
     """How to get a Vosk model, for the error when none is found."""
     path: Path
     """The pack file."""
+    calibration: Path | None = None
+    """The phrases ``rituals calibrate`` asks each partner to say (``None``: none in this language yet)."""
 
 
 def codes() -> tuple[str, ...]:
@@ -97,7 +99,8 @@ def read_language(path: Path) -> Language:
         durations,
         _text(tts, "voice", p, "tts."), tuple(str(n).lower() for n in tts.get("names", [])), tuple(engines),
         _text(vosk, "match", p, "vosk."), str(vosk["package"]) if "package" in vosk else None,
-        _text(vosk, "get", p, "vosk."), path)
+        _text(vosk, "get", p, "vosk."), path,
+        _existing(data, "calibration", p) if "calibration" in data else None)
 
 
 def _table(data: LineDict, key: str, p: str) -> LineDict:
