@@ -67,6 +67,18 @@ class Listener:
                 for old in sorted(self._said, key=lambda k: self._said[k].end)[:-32]:
                     del self._said[old]
 
+    def device_cut(self, now: float) -> None:
+        """The device fell silent at ``now`` (a stop, skip or pause cut it off): what it was saying
+        ends there and what it had not begun never plays. Otherwise the words of a cut line (a help
+        line's "or stop") would still count as its echo after the cut, and the couple's own "stop"
+        would be thrown away for as long as the line would have run (live: a 30 s guess)."""
+        with self._lock:
+            for key, said in list(self._said.items()):
+                if said.start >= now:
+                    del self._said[key]
+                elif said.end > now:
+                    self._said[key] = _Said(said.start, now, said.text)
+
     def feed(self, chunk: np.ndarray, end_time: float, playing_db: float | None = None) -> list[tuple[float, InputItem]]:
         """``playing_db``: level of what the device played during ``chunk`` (live rooms only)."""
         out: list[tuple[float, InputItem]] = []

@@ -150,7 +150,9 @@ class LiveRoom(NoDisplay):
                 self._generation += 1
                 for cut in self.player.cut():
                     self._texts.pop(cut, None)
+                self._texts.clear()   # lines still being rendered will never play either
                 self._finished.update(range(1, self._issued + 1))
+            self.listener.device_cut(now)
 
     def completed(self) -> int:
         with self._lock:

@@ -66,6 +66,7 @@ class RenderRoom(NoDisplay):
                 self.listener.device_said(action.text, start, end)
         elif isinstance(action, StopOutput):
             self._cut(now)
+            self.listener.device_cut(now)
 
     def _write(self, start: float, audio: np.ndarray) -> None:
         first = int(round(start * RATE))
