@@ -80,6 +80,15 @@ def test_stop_spoken_over_a_long_answer_between_rituals_cuts_it_off_and_adds_not
     assert history(tmp_path / "data") == []
 
 
+def test_words_of_a_line_cut_off_by_stop_are_the_couples_again_right_after_the_cut(tmp_path):
+    # The help line lists "let's check in"; "stop" cuts it at once. Asked for a moment later, while the
+    # line would still have been playing, the check-in is the couple's request, not the line's echo.
+    audio = timeline((0.5, say("help")), (3.0, say("stop")), (4.8, say("let's check in")), length=14)
+    result, _ = listen(tmp_path, audio)
+    assert "heard: stop -> stop" in result.stdout
+    assert [s["ritual"] for s in history(tmp_path / "data")] == ["bedtime_check_in"], result.stdout
+
+
 def test_stop_spoken_in_the_middle_of_a_timer_ends_the_session_stopped(tmp_path):
     audio = timeline((0.5, say("let's do the reunion greeting")), (14.0, say("stop")), length=20)
     result, _ = listen(tmp_path, audio)
