@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
@@ -104,9 +105,12 @@ class App:
         journal = self.journal
         wall = wall or real_wall_clock(clock.now())
         invitations = InvitationStore(journal)
-        # "now" for spoken answers is the session's moment on its wall clock, not the machine's
-        history = first_answer(JournalAnswers(journal, self.library, lambda: wall.at(clock.now())),
-                               InvitationCommands(invitations, self.library, self.config.invitations))
+
+        def now() -> datetime:  # spoken answers and invitations set by voice: the run's wall clock
+            return wall.at(clock.now())
+
+        history = first_answer(JournalAnswers(journal, self.library, now),
+                               InvitationCommands(invitations, self.library, now))
         skill = InvitingSkill(self.library, self.names, JournalPlanner(journal, self.library), history=history,
                               inviter=Inviter(invitations, journal, wall, self.config.invitations))
         recorder = JournalRecorder(journal, self.names, self.config.store_content, wall.clock_origin,

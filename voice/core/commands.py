@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal, Protocol
+from typing import Protocol
 
 from voice.library.intents import Catalogue
 from voice.library.rituals import SystemPrompts
@@ -26,8 +26,6 @@ from voice.core.events import Action, Log, SessionStatus, StopOutput, TimerShown
 from voice.core.matcher import Match
 from voice.core.speech_text import spoken_duration
 from voice.core.step_base import Host, Running
-
-Where = Literal["ritual", "idle"]
 
 
 class Session(Host, Protocol):
@@ -88,10 +86,6 @@ class Command:
     """Every language must have phrases for it: a ritual cannot run without it."""
     in_turn: bool = False
     """It may be heard while a partner talks (a whole command, interrupting them on purpose)."""
-
-    @property
-    def applies_in(self) -> frozenset[Where]:
-        return frozenset(w for w, h in (("ritual", self.during), ("idle", self.between)) if h is not None)
 
 
 # ---- during a ritual ------------------------------------------------------------------------------

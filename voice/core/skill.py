@@ -70,12 +70,17 @@ class Skill:
         """The listening context: the one place it is held (the engines share it, the runner reads it)."""
 
     @property
-    def busy(self) -> bool:
-        """A ritual is running."""
+    def ritual_running(self) -> bool:
+        """A ritual session is under way."""
         return self.engine is not None and not self.engine.ended
 
+    @property
+    def busy(self) -> bool:
+        """The driver must keep going: a ritual is running (a subclass may have more to wait for)."""
+        return self.ritual_running
+
     def next_deadline(self) -> float | None:
-        return self.engine.next_deadline() if self.busy and self.engine else None
+        return self.engine.next_deadline() if self.ritual_running and self.engine else None
 
     def begin(self) -> list[Action]:
         """Actions when the device becomes ready to listen."""
@@ -95,12 +100,12 @@ class Skill:
 
     def abort(self, now: float, status: SessionStatus) -> list[Action]:
         """Close the running session as ``status`` (the driver is stopping); nothing if none runs."""
-        return self.engine.abort(now, status) if self.busy and self.engine is not None else []
+        return self.engine.abort(now, status) if self.ritual_running and self.engine is not None else []
 
     def handle(self, event: Event) -> list[Action]:
-        if self.busy and self.engine is not None:
+        if self.ritual_running and self.engine is not None:
             out = self.engine.handle(event)
-            if not self.busy:
+            if not self.ritual_running:
                 self.listening.announce(out, "idle")
             return out
         if isinstance(event, Heard):

@@ -7,7 +7,7 @@ this module only carries them out and journals each offer and its answer.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from voice.core.events import Action, Activity, Chime, Event, Heard, OutputDone, Say, Tick
@@ -40,8 +40,8 @@ class Inviter:
 
     def facts(self, now: datetime) -> Facts:
         since = now.date() - timedelta(days=1)   # the rules look at yesterday and today only
-        done = frozenset((s.ritual_id, local_day(s.started_at)) for s in counted_sessions(self.journal)
-                         if local_day(s.started_at) >= since)
+        start = datetime.combine(since, time()).astimezone()
+        done = frozenset((s.ritual_id, local_day(s.started_at)) for s in counted_sessions(self.journal, since=start))
         away = frozenset(date.fromisoformat(d) for d in self.journal.away_days())
         return Facts(away, done, tuple(self.store.offers_since(since)))
 
@@ -60,11 +60,7 @@ class InvitingSkill(Skill):
     @property
     def busy(self) -> bool:
         """A ritual runs or an offer waits for its answer (the driver keeps going for either)."""
-        return self._ritual_running or self._waiting is not None
-
-    @property
-    def _ritual_running(self) -> bool:
-        return self.engine is not None and not self.engine.ended
+        return self.ritual_running or self._waiting is not None
 
     def begin(self) -> list[Action]:
         # an offer a stopped device left waiting was never answered
@@ -74,18 +70,18 @@ class InvitingSkill(Skill):
     def next_deadline(self) -> float | None:
         if self._waiting is not None:
             return self._waiting.listen_until
-        return super().next_deadline() if self._ritual_running else self._check_at
+        return super().next_deadline() if self.ritual_running else self._check_at
 
     def handle(self, event: Event) -> list[Action]:
         if self._waiting is not None:
             return self._on_answer(event)
-        running = self._ritual_running
+        running = self.ritual_running
         out = super().handle(event)
-        if running and not self._ritual_running:
+        if running and not self.ritual_running:
             # A ritual just ended: an invitation it held back may be due, but only once the driver
             # has journaled its end (these very actions), or it would not count as done today.
             self._check_at = event.now
-        elif not self._ritual_running and event.now >= self._check_at:
+        elif not self.ritual_running and event.now >= self._check_at:
             out += self._look(event.now)
         return out
 

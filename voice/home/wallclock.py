@@ -9,7 +9,7 @@ journal, the couple's calendar ("today", quiet hours, invitations) need real mom
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 from voice.errors import OptionError
 
@@ -27,10 +27,6 @@ class WallClock:
     def at(self, t: float) -> datetime:
         """The moment of driver time ``t``."""
         return self.wall_origin + timedelta(seconds=t - self.clock_origin)
-
-    def local_day(self, t: float) -> date:
-        """The couple's calendar date (the machine's time zone) at driver time ``t``."""
-        return self.at(t).astimezone().date()
 
 
 def real_wall_clock(clock_origin: float) -> WallClock:

@@ -55,6 +55,7 @@ SYSTEM_LINES: dict[str, frozenset[str]] = {key: frozenset(names) for key, names 
     "invitation_set_weekly": ("when", "time", "ritual"), "invitations_removed": (), "invitations_none": (),
     "weekday_monday": (), "weekday_tuesday": (), "weekday_wednesday": (), "weekday_thursday": (),
     "weekday_friday": (), "weekday_saturday": (), "weekday_sunday": (),
+    "clock_hour": ("hour",), "clock_hour_minute": ("hour", "minute"),
 }.items()}
 
 
