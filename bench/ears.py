@@ -10,7 +10,9 @@
    the earlier PocketSphinx stage as the baseline, on the same clips in the same run.
 
 ``--split dev`` hears the development split only (for tuning); the default hears both and reports
-the test split. ``--workers N`` (default 2) processes.
+the test split. ``--workers N`` (default 2) processes. ``--rescore`` searches every cached clip again
+from the phoneme model's kept output (bench/out/ears/log_probs) after a change of the scorer, without
+hearing the corpus again.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from voice.speech.recognizer import Hypothesis  # noqa: E402
 OUT = ROOT / "bench" / "out"
 CORPUS = Path(os.environ.get("EARS_CORPUS", OUT / "corpus2"))
 FEATURES = Path(os.environ.get("EARS_FEATURES", OUT / "ears"))
+LOG_PROBS = FEATURES / "log_probs"
 
 
 class Tap:
@@ -95,15 +98,18 @@ def hear_audio(audio_name: str, audio: np.ndarray, contexts: list[str], baseline
         pass
     out: dict = {"audio": audio_name, "seconds": round(len(audio) / RATE, 2), "contexts": {}}
     frames = [(_timed(ctc.log_probs, u) if len(u) >= 1600 else (None, 0.0)) for u in tap.utterances]
+    # The phoneme model's output is kept (float16, about 20 kB an utterance), so that a change of the
+    # scorer's search is measured again from it without hearing the corpus again (``rescore``).
+    LOG_PROBS.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(LOG_PROBS / f"{Path(audio_name).stem}.npz",
+                        **{str(i): lp.astype(np.float16) for i, (lp, _) in enumerate(frames) if lp is not None})
     for context in contexts:
         rows = []
         for utterance, (lp, lp_ms) in zip(tap.utterances, frames):
             row = {"seconds": round(len(utterance) / RATE, 2)}
             if lp is not None:
                 h, ms = _timed(ctc.score_frames, lp, context)
-                row.update(ctc_text=h.text, confidence=h.detail.get("confidence"), forced=h.detail.get("forced"),
-                           heard_phones=h.detail.get("heard_phones"), path_phones=h.detail.get("path_phones"),
-                           ctc_ms=round(lp_ms + ms, 2))
+                row.update(_ctc_fields(h), ctc_ms=round(lp_ms + ms, 2))
             else:
                 row.update(ctc_text="", confidence=None, forced="", ctc_ms=0.0)
             whisper.set_context(context)
@@ -119,6 +125,36 @@ def hear_audio(audio_name: str, audio: np.ndarray, contexts: list[str], baseline
                                             sphinx_ms=round(latency, 2))
     out["rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return out
+
+
+def _ctc_fields(h: Hypothesis) -> dict:
+    """What the tables need of one search (``verify_inputs``: the verifier is applied at table time,
+    so that the tuner can fit it without searching again)."""
+    return {"ctc_text": h.text, "confidence": h.detail.get("confidence"), "forced": h.detail.get("forced"),
+            "heard_phones": h.detail.get("heard_phones"), "path_phones": h.detail.get("path_phones"),
+            "verify_inputs": h.detail.get("verify_inputs")}
+
+
+def _rescore(line: str) -> str:
+    """One cached clip searched again from its kept model output (the timings stay as heard)."""
+    clip = json.loads(line)
+    kept = np.load(LOG_PROBS / f"{Path(clip['audio']).stem}.npz")
+    for context, found in clip["contexts"].items():
+        for i, row in enumerate(found["utterances"]):
+            if str(i) in kept.files:
+                row.update(_ctc_fields(_engines["ctc"].score_frames(kept[str(i)].astype(np.float64), context)))
+    return json.dumps(clip)
+
+
+def rescore(workers: int) -> None:
+    """``--rescore``: the scorer's part of every cached clip searched again with today's code (after
+    a change of the search or of what it reports), without hearing the corpus again."""
+    path = FEATURES / "features.jsonl"
+    lines = [line for line in path.read_text().splitlines() if line.strip()]
+    with Pool(workers, initializer=_init_worker) as pool:
+        out = list(pool.imap(_rescore, lines, chunksize=16))
+    path.with_suffix(".tmp").write_text("\n".join(out) + "\n")
+    path.with_suffix(".tmp").replace(path)
 
 
 def load_rows() -> list[dict]:
@@ -183,6 +219,8 @@ def cold_starts(names: tuple[str, ...] = ("pocketsphinx", "ctc", "whisper", "fus
 def main() -> None:
     split = sys.argv[sys.argv.index("--split") + 1] if "--split" in sys.argv else None
     workers = int(sys.argv[sys.argv.index("--workers") + 1]) if "--workers" in sys.argv else 2
+    if "--rescore" in sys.argv:
+        rescore(workers)
     features(split, workers)
     if split is None and not (FEATURES / "baseline.jsonl").exists():
         from baseline import main as baseline

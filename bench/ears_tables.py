@@ -22,6 +22,7 @@ from voice.speech.ctc_engine import CtcSettings
 from voice.speech.ctc_graph import GARBAGE
 from voice.speech.fusion import ASKED, FusionSettings, decide, supporter
 from voice.speech.recognizer import Hypothesis
+from voice.speech.verify import VERIFIERS, Verifier
 
 #: The engines start in the trailing silence (``SpeechPaused``): this much of their work is done
 #: before the end of speech is declared (``trailing_silence - tail_kept``).
@@ -61,14 +62,23 @@ def understand(text: str, context: str) -> tuple[str, str | None] | None:
     return None if match is None else (match.intent, match.slots.get("ritual"))
 
 
-def ctc_alone(settings: CtcSettings) -> Callable[[dict, str], Decision]:
+def verified(u: dict, context: str, verifiers: dict[str, Verifier] | None = None) -> float | None:
+    """The scorer's ``verified`` for one cached utterance, by today's verifier (or ``verifiers``, the
+    tuner's candidates): applied here, so that fitting it needs no new search."""
+    if u.get("verify_inputs") is None:
+        return None
+    return (verifiers or VERIFIERS)["idle" if context == "idle" else "turn"].probability(tuple(u["verify_inputs"]))
+
+
+def ctc_alone(settings: CtcSettings, verifiers: dict[str, Verifier] | None = None) -> Callable[[dict, str], Decision]:
     def run(feat: dict, context: str) -> Decision:
         floor = settings.idle_floor if context == "idle" else settings.turn_floor
         ms = 0.0
         for u in feat["utterances"]:
             ms = u["ctc_ms"]
             phrase = u["forced"] or ""  # the scorer's phrase before its own floor: the floor is tuned here
-            if u["confidence"] is not None and u["confidence"] >= floor and phrase and GARBAGE not in phrase:
+            p = verified(u, context, verifiers)
+            if p is not None and p >= floor and phrase and GARBAGE not in phrase:
                 got = understand(phrase, context)
                 if got:
                     return got, ms, _after(ms), False
@@ -86,11 +96,12 @@ def whisper_alone(feat: dict, context: str) -> Decision:
     return None, ms, _after(ms), True
 
 
-def fused(settings: FusionSettings) -> Callable[[dict, str], Decision]:
+def fused(settings: FusionSettings, verifiers: dict[str, Verifier] | None = None) -> Callable[[dict, str], Decision]:
     def run(feat: dict, context: str) -> Decision:
         ms, asked_any = 0.0, False
         for u in feat["utterances"]:
-            scored = Hypothesis(u["ctc_text"], detail={"confidence": u["confidence"], "forced": u["forced"] or "",
+            scored = Hypothesis(u["ctc_text"], detail={"verified": verified(u, context, verifiers),
+                                                       "forced": u["forced"] or "",
                                                        "heard_phones": u.get("heard_phones", 0),
                                                        "path_phones": u.get("path_phones", 0)})
             match, path = decide(context, scored, lambda u=u: Hypothesis(u["whisper_text"]), read,
@@ -211,6 +222,8 @@ def report(rows: list[dict], features: Path, split: str) -> str:
     if split == "test" and baseline.exists():  # bench/baseline.py: the previous stage exactly
         before = load_features(baseline)
         results["before: pocketsphinx stage, earlier detection"] = score(rows, before, sphinx_stage)
+    from previous import PIPELINES as PREVIOUS  # the design before today's, on the same clips
+    results.update({name: score(rows, feats, p) for name, p in PREVIOUS.items()})
     results.update({name: score(rows, feats, p) for name, p in pipelines().items()
                     if not name.startswith("pocketsphinx") or split == "test"})
     out = [f"Split: {split}, {len({r['audio'] for r in rows})} clips, {len(rows)} clip-context rows.", "",

@@ -143,3 +143,31 @@ def test_a_template_hassil_cannot_parse_names_its_file_and_line(tmp_path, templa
     line = text.splitlines().index(first) + 1
     with pytest.raises(DataFileError, match=rf"en.yaml:{line}: cannot parse template"):
         load_catalogue({"six second kiss": "six_second_kiss"}, broken)
+
+
+@pytest.mark.parametrize("text,context,expected", [
+    ("could you stop please", "turn", ("stop", None)),
+    ("let's skip this one", "turn", ("skip", None)),
+    ("okay you can carry on now", "turn", ("resume", None)),
+    ("I think I'm done now", "turn", ("done", None)),
+    ("I'd love a six second kiss", "idle", ("start_ritual", "six_second_kiss")),
+    ("could we do the love story now please", "idle", ("start_ritual", "love_story")),
+])
+def test_a_command_in_the_speakers_own_framing_is_that_command(catalogue, text, context, expected):
+    assert _intent(catalogue, text, context) == expected
+
+
+@pytest.mark.parametrize("text,context", [
+    ("that's it for the bread", "turn"), ("hold on to the railing", "turn"), ("don't stop", "turn"),
+    ("how much longer is the drive", "turn"), ("I wanted to skip lunch", "turn"),
+    ("oh no you can", "idle"), ("the six second kiss was lovely", "idle"),
+])
+def test_a_command_inside_somebody_elses_sentence_is_not_taken(catalogue, text, context):
+    assert _intent(catalogue, text, context) is None
+
+
+def test_without_framing_words_only_whole_phrases_are_understood(catalogue):
+    import dataclasses
+    plain = dataclasses.replace(catalogue, framing=frozenset())
+    assert _intent(plain, "could you stop please", "turn") is None
+    assert _intent(catalogue, "could you stop please", "turn") == ("stop", None)

@@ -8,6 +8,14 @@ normalised Indel ``ratio`` over characters, then over words): characters forgive
 "let's do the dishes" from passing for "let's do the kiss". Whole-utterance comparison is what keeps
 "I'm done with that project" from ending a turn: it shares "im done" but is far from it as a whole.
 No match is a value, ``None``.
+
+People also put a command in their own framing ("could you stop please", "let's skip this one",
+"I'd love a six second kiss"). When no whole phrase is close enough, the utterance is taken as the
+command it *contains* when every other word of it only frames a request (the language's ``framing``
+words: "could", "you", "please", "now"...) and nothing else is said. One content word outside the
+phrase ("that's it for the *bread*", "hold on to the *railing*") and it is somebody's sentence, not
+a command. A ritual's name on its own counts as a phrase of starting it ("I'd love a six second
+kiss").
 """
 
 from __future__ import annotations
@@ -40,6 +48,12 @@ class MatchSettings:
     """How many best phrases (by characters) are rescored and checked for a near-tie."""
     spelling: float = 80.0
     """A word outside the vocabulary this close (0-100) to a vocabulary word is taken as that word."""
+    framed_letters: int = 4
+    """A command found inside framing words must have at least this many letters: "no" or "ok"
+    inside "oh no you can" is too little to go on."""
+    framed_score: float = 95.0
+    """The score given to a command found inside framing words (a whole-phrase match scores by its
+    similarity): the fused stage's ``own_words`` line decides whether such a reading alone is taken."""
 
 
 @dataclass(frozen=True)
@@ -71,8 +85,10 @@ def _strip_fillers(words: list[str], fillers: tuple[tuple[str, ...], ...]) -> li
     return words
 
 
-def _correct(words: list[str], vocabulary: tuple[str, ...], cutoff: float) -> list[str]:
-    known = set(vocabulary)
+def _correct(words: list[str], vocabulary: tuple[str, ...], cutoff: float, keep: frozenset[str] = frozenset()) -> list[str]:
+    """``words`` with near-misses of vocabulary words corrected; ``keep`` (the framing words) are
+    words in their own right ("think" is not a misheard "thank")."""
+    known = set(vocabulary) | keep
     out = []
     for word in words:
         if word not in known and word.endswith("s") and word[:-1] in known:
@@ -94,7 +110,7 @@ def prepare(text: str, catalogue: Catalogue, settings: MatchSettings | None = No
     """The form of ``text`` that is compared: normalised, hesitations trimmed, spelling corrected."""
     settings = settings or MatchSettings()
     words = _strip_fillers(normalize(text, catalogue.numbers).split(), catalogue.fillers)
-    return " ".join(_correct(words, catalogue.vocabulary, settings.spelling))
+    return " ".join(_correct(words, catalogue.vocabulary, settings.spelling, catalogue.framing))
 
 
 def recognize(text: str, catalogue: Catalogue, context: Context = "idle",
@@ -104,6 +120,40 @@ def recognize(text: str, catalogue: Catalogue, context: Context = "idle",
     utterance = prepare(text, catalogue, settings)
     if letters(utterance) < settings.min_chars:
         return None
+    return _whole(utterance, catalogue, context, settings) or _framed(utterance, catalogue, context, settings)
+
+
+def _framed(utterance: str, catalogue: Catalogue, context: Context, settings: MatchSettings) -> Match | None:
+    """The command ``utterance`` contains when all its other words are framing (module docstring)."""
+    if not catalogue.framing:
+        return None
+    words = utterance.split()
+    phrases = catalogue.by_text.get(context, {})
+    names = catalogue.lists.get("ritual", {}) if context == "idle" and "start_ritual" in catalogue.intents else {}
+    found: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}  # command -> its longest phrase inside
+    for start in range(len(words)):
+        for end in range(start + 1, len(words) + 1):
+            rest = words[:start] + words[end:]
+            text = " ".join(words[start:end])
+            if not rest or letters(text) < settings.framed_letters or not all(w in catalogue.framing for w in rest):
+                continue
+            commands = [(p.intent, p.slots) for p in phrases.get(text, ())]
+            commands += [("start_ritual", (("ritual", names[text]),))] if text in names else []
+            for command in commands:
+                if len(text) > len(found.get(command, "")):
+                    found[command] = text
+    if not found:
+        return None
+    longest = max(len(t.split()) for t in found.values())
+    winners = [key for key, t in found.items() if len(t.split()) == longest]
+    if len(winners) > 1:  # two commands fit the same words: not clearly one
+        return None
+    intent, slots = winners[0]
+    return Match(intent, dict(slots), settings.framed_score, found[winners[0]], utterance)
+
+
+def _whole(utterance: str, catalogue: Catalogue, context: Context, settings: MatchSettings) -> Match | None:
+    """The whole phrase ``utterance`` is closest to, when it is close enough and not ambiguous."""
     phrases = catalogue.phrases[context]
     threshold = settings.idle_threshold if context == "idle" else settings.turn_threshold
     if letters(utterance) + utterance.count(" ") <= settings.short_chars:  # spaces count here, as they always did

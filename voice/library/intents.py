@@ -68,6 +68,11 @@ class Catalogue:
     """The language's number words: what is heard is normalised as the phrases were."""
     lines: dict[str, int] = field(default_factory=dict)
     """Intent -> the line of the file it is defined on (for errors about it found later)."""
+    framing: frozenset[str] = frozenset()
+    """Words that only frame a request ("could", "you", "please", "now"): a command said inside
+    nothing but these is that command (``voice.core.matcher``); empty turns that off."""
+    by_text: dict[str, dict[str, tuple[Phrase, ...]]] = field(default_factory=dict)
+    """Context -> phrase text -> its phrases: the matcher looks up the spans of an utterance here."""
 
 
 def _expand(template: str, path: str, line: int) -> list[str]:
@@ -131,6 +136,9 @@ def load_catalogue(ritual_names: dict[str, str], path: Path | None = None,
     fillers = data.get("fillers", [])
     if not isinstance(fillers, list) or not all(isinstance(f, str) for f in fillers):
         raise DataFileError(p, "fillers: must be a list of words", data.line_of("fillers"))
+    framing = data.get("framing", [])
+    if not isinstance(framing, list) or not all(isinstance(f, str) and len(f.split()) == 1 for f in framing):
+        raise DataFileError(p, "framing: must be a list of single words", data.line_of("framing"))
     names = {normalize(name, numbers): rid for name, rid in ritual_names.items()}
     lists: dict[str, dict[str, str]] = {"ritual": names}
     raw_lists = data.get("lists") or LineDict()
@@ -177,4 +185,13 @@ def load_catalogue(ritual_names: dict[str, str], path: Path | None = None,
         lists,
         numbers,
         {name: intents.line_of(name) for name in intents},
+        frozenset(normalize(f, numbers) for f in framing if normalize(f, numbers)),
+        {c: _by_text(found) for c, found in phrases.items()},
     )
+
+
+def _by_text(phrases: tuple[Phrase, ...]) -> dict[str, tuple[Phrase, ...]]:
+    out: dict[str, list[Phrase]] = {}
+    for phrase in phrases:
+        out.setdefault(phrase.text, []).append(phrase)
+    return {text: tuple(found) for text, found in out.items()}

@@ -1,10 +1,12 @@
 """The closed-set phoneme scorer: hama's phoneme CTC model, and a Viterbi search over the phrases the
 current context allows (``ctc_graph``). Nothing to download: the model (4.7 MB) ships in the package.
 
-Confidence with a meaning: the best phrase's log-probability minus that of the unconstrained best
-path (each frame's most likely token, any sequence at all), per frame of the utterance. It is 0 when
-the phrase is exactly what the model heard and falls as the audio departs from every phrase; the
-decision stage (``voice.speech.fusion``) draws the line. The garbage path in the ritual slot competes
+Confidence: the best phrase's log-probability minus that of the unconstrained best path (each
+frame's most likely token, any sequence at all), per frame of the utterance. It is 0 when the phrase
+is exactly what the model heard and falls as the audio departs from every phrase. On its own it does
+not tell commands from other speech in noise; ``voice.speech.verify`` turns it and what else the
+search saw into ``verified``, a probability that the phrase was said, on which the decision stage
+(``voice.speech.fusion``) draws the line. The garbage path in the ritual slot competes
 with the ritual names, so a sentence naming no ritual comes out as "lets do the <garbage>".
 """
 
@@ -19,6 +21,7 @@ from voice.audio import RATE
 from voice.errors import AudioError
 from voice.core.normalize import normalize
 from voice.speech.ctc_graph import GARBAGE, CtcGraph, best_path, build_graph
+from voice.speech import verify
 from voice.speech.pronounce import pronunciations
 from voice.speech.recognizer import Hypothesis
 
@@ -31,13 +34,12 @@ class CtcSettings:
     garbage_cost: float = 1.0
     """Log-probability paid per frame on the garbage path, below the frame's best phone: the higher,
     the more a near-miss ritual name must differ from every real one before the garbage wins."""
-    idle_floor: float = -0.05
-    """Used alone (``--engine ctc``): the lowest confidence taken as a command between rituals.
-    The fused stage reads the confidence itself and ignores this. From ``bench/tune_fusion.py`` on
-    the development voices: no floor kept false accepts within 0.5 % there, so this one takes only
-    near-perfect fits (the scorer alone cannot tell other speech from commands well enough)."""
-    turn_floor: float = -0.075
-    """The same during a ritual (0.49 % false accepts on the development voices)."""
+    idle_floor: float = 0.76
+    """Used alone (``--engine ctc``): the lowest ``verified`` probability (``voice.speech.verify``)
+    taken as a command between rituals. The fused stage draws its own lines. From
+    ``bench/tune_fusion.py`` on the development voices (64.7 % right, 0.42 % false accepts there)."""
+    turn_floor: float = 0.8
+    """The same during a ritual (41.9 % right, 0.42 % false accepts on the development voices)."""
 
 
 class CtcRecognizer:
@@ -144,15 +146,18 @@ class CtcRecognizer:
         path = best_path(self.graphs[context], lp, self.settings.garbage_cost)
         if path is None:
             return Hypothesis("", rejected=True, detail={"reason": "no phrase fits"})
-        free = float(lp.max(axis=1).sum())
+        best = lp.max(axis=1)
         greedy = lp.argmax(axis=1)
         # phones of the unconstrained best path (repeats collapsed, blanks dropped)
         heard = int(np.sum((greedy != self._blank) & np.append(True, greedy[1:] != greedy[:-1])))
         words = [w for i, w in enumerate(path.words) if w != GARBAGE or i == 0 or path.words[i - 1] != GARBAGE]
-        detail = {"forced": " ".join(words), "confidence": round((path.score - free) / len(lp), 4),
+        confidence = (path.score - float(best.sum())) / len(lp)
+        values = verify.inputs(len(lp), confidence, path.emitted - best, greedy != self._blank, heard, path.phones)
+        verified = verify.VERIFIERS["idle" if context == "idle" else "turn"].probability(values)
+        detail = {"forced": " ".join(words), "confidence": round(confidence, 4), "verified": round(verified, 4),
                   "frames": len(lp), "garbage": GARBAGE in words, "heard_phones": heard,
-                  "path_phones": path.phones}
+                  "path_phones": path.phones, "verify_inputs": [round(v, 4) for v in values]}
         floor = self.settings.idle_floor if context == "idle" else self.settings.turn_floor
-        if GARBAGE in words or detail["confidence"] < floor:
+        if GARBAGE in words or verified < floor:
             return Hypothesis("", rejected=True, detail=detail)
         return Hypothesis(" ".join(words), detail=detail)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from hassil.expression import Alternative, Expression, ListReference, Permutation, Sequence, TextChunk
@@ -224,6 +224,9 @@ class Path:
     """Its log-probability (garbage costs included)."""
     phones: int = 0
     """How many phones it passes through (each entry into a phone state)."""
+    emitted: np.ndarray | None = field(default=None, compare=False)
+    """Per frame, the log-probability the path emitted there (``voice.speech.verify`` reads how it
+    fits frame by frame)."""
 
 
 def best_path(graph: CtcGraph, log_probs: np.ndarray, garbage_cost: float) -> Path | None:
@@ -260,4 +263,5 @@ def best_path(graph: CtcGraph, log_probs: np.ndarray, garbage_cost: float) -> Pa
     entered = [s for prev, s in zip([-1, *states], states) if s != prev]
     words = [w.removeprefix(ENROLLED) for w in (graph.words[s] for s in entered) if w is not None]
     phones = sum(1 for s in entered if 0 < s < (len(graph.tokens) + 1) // 2)
-    return Path(tuple(w for w in words if w is not None), best, phones)
+    emitted = emit[np.arange(frames), states]
+    return Path(tuple(w for w in words if w is not None), best, phones, emitted)

@@ -3,18 +3,18 @@ second opinion only where the scorer is unsure.
 
 Each engine is strong where the other is weak. The scorer (``ctc_engine``) knows exactly which
 phrases the context allows and is fast and sure on them, but it forces everything onto one of them,
-so its confidence must carry the rejection. A free recogniser (Whisper tiny.en) transcribes
+so its ``verified`` probability (``voice.speech.verify``) must carry the rejection. A free recogniser (Whisper tiny.en) transcribes
 whatever was said, so it tells near-misses apart ("let's do the dishes" comes out as that) and hears
 the words of phrasings that are no template, but it is slower and its text must still be read. The
 two complete each other on own words: for "could you stop please" the scorer's nearest phrase is
 "stop please" (a weak match), Whisper's text is right but no template (the matcher refuses it);
 together they say "stop". The rule, per context:
 
-1. confidence >= ``sure``: the scorer's phrase is taken; no second opinion (the fast path);
-2. confidence < ``floor``: nothing was said that the context knows; no second opinion;
+1. verified >= ``sure``: the scorer's phrase is taken; no second opinion (the fast path);
+2. verified < ``floor``: nothing was said that the context knows; no second opinion;
 3. in between, the free recogniser transcribes the utterance, and
    - if the matcher reads its text as the scorer's intent, that is taken;
-   - else the scorer's phrase is taken when the evidence for it (``evidence``: the confidence, and
+   - else the scorer's phrase is taken when the evidence for it (``evidence``: that probability, and
      how close the transcript is to the phrases of that intent) weighs at least ``accept``;
    - else the transcript's own intent is taken when the matcher is at least ``own_words`` sure;
    - else nothing.
@@ -40,18 +40,19 @@ from voice.core.normalize import normalize
 from voice.speech.ctc_graph import GARBAGE
 from voice.speech.recognizer import Hypothesis, Recognizer
 
-FEATURES = ("bias", "confidence", "ratio", "token_set", "support", "transcript_empty")
+FEATURES = ("bias", "verified", "ratio", "token_set", "support", "transcript_empty")
 """What ``evidence`` weighs, in order (see ``features``)."""
 
 
 @dataclass(frozen=True)
 class Rule:
-    """Where one context draws its lines (confidences are log-probability per frame, <= 0)."""
+    """Where one context draws its lines, on the scorer's ``verified`` probability (0-1,
+    ``voice.speech.verify``)."""
 
     sure: float
-    """From this confidence on the scorer's phrase is taken without a second opinion."""
+    """From this probability on the scorer's phrase is taken without a second opinion."""
     floor: float
-    """Below this confidence the utterance is no command of this context."""
+    """Below this probability the utterance is no command of this context."""
     weights: tuple[float, ...] = (0.0,) * len(FEATURES)
     """Logistic weights of ``FEATURES``; their sum, through a sigmoid, is ``evidence``."""
     accept: float = 1.01
@@ -71,15 +72,14 @@ class Rule:
 class FusionSettings:
     """The rule of each listening context."""
 
-    idle: Rule = Rule(sure=-0.2, floor=-0.8, weights=(-5.199, 2.133, 4.531, 3.69, 1.825, -0.08), accept=1.01,
-                      own_words=92.0, extra_phones=1.5, sure_phones=4)
-    """Between rituals. ``accept`` above 1: the evidence path is off here, where it let near-misses
-    ("let's do the six second dance") through; from ``bench/tune_fusion.py`` (development voices:
-    63.5 % right, 0.42 % false accepts, second opinion on 75 % of utterances)."""
-    turn: Rule = Rule(sure=-0.2, floor=-0.8, weights=(-3.757, 3.833, 1.681, 4.379, 2.628, 0.323), accept=0.7,
-                      own_words=92.0, extra_phones=1.5, sure_phones=6)
-    """During a ritual; from the same search (development voices: 71.4 % right, 0.49 % false accepts,
-    second opinion on 66 %)."""
+    idle: Rule = Rule(sure=0.9, floor=0.01, weights=(-5.392, 3.986, 1.764, 2.384, 1.698, -0.103), accept=0.9,
+                      own_words=92.0, extra_phones=9.0, sure_phones=0)
+    """Between rituals; from ``bench/tune_fusion.py`` (development voices: 75.4 % right, 0.42 % false
+    accepts, second opinion on 73 % of utterances)."""
+    turn: Rule = Rule(sure=0.9, floor=0.2, weights=(-5.694, 4.063, 0.274, 4.113, 1.883, 0.205), accept=0.8,
+                      own_words=92.0, extra_phones=2.0, sure_phones=0)
+    """During a ritual; from the same search (development voices: 69.8 % right, 0.42 % false accepts,
+    second opinion on 37 %)."""
 
     def of(self, context: str) -> Rule:
         return self.idle if context == "idle" else self.turn
@@ -104,10 +104,10 @@ def supporter(catalogue: Catalogue) -> Support:
     return support
 
 
-def features(confidence: float, phrase: str, transcript: str, support: float) -> tuple[float, ...]:
+def features(verified: float, phrase: str, transcript: str, support: float) -> tuple[float, ...]:
     """The evidence for the scorer's phrase, in ``FEATURES`` order."""
     text = normalize(transcript)
-    return (1.0, confidence, fuzz.ratio(text, phrase) / 100, fuzz.token_set_ratio(text, phrase) / 100,
+    return (1.0, verified, fuzz.ratio(text, phrase) / 100, fuzz.token_set_ratio(text, phrase) / 100,
             support, float(not text))
 
 
@@ -121,14 +121,14 @@ def decide(context: str, scored: Hypothesis, ask: Callable[[], Hypothesis | None
     """The decision for one utterance, and which path made it (``sure``, ``floor``, ``agree``,
     ``evidence``, ``own-words``, ``disagree``, ``alone``). ``ask`` gives the second opinion (None
     when there is none); it is called only off the ``sure`` and ``floor`` paths."""
-    confidence = scored.detail.get("confidence")
+    verified = scored.detail.get("verified")
     phrase = scored.detail.get("forced", "")
     # The scorer's own floor (for when it is used alone) does not apply here: its phrase is read as is.
     mine = read(phrase, context) if phrase and GARBAGE not in phrase else None
-    if confidence is None or confidence < rule.floor:
+    if verified is None or verified < rule.floor:
         return None, "floor"
     heard, path = scored.detail.get("heard_phones", 0), scored.detail.get("path_phones", 0)
-    if (mine is not None and confidence >= rule.sure and heard <= rule.extra_phones * max(1, path)
+    if (mine is not None and verified >= rule.sure and heard <= rule.extra_phones * max(1, path)
             and path >= rule.sure_phones):
         return mine, "sure"
     second = ask()
@@ -138,7 +138,7 @@ def decide(context: str, scored: Hypothesis, ask: Callable[[], Hypothesis | None
     if mine is not None and theirs is not None and (theirs.intent, theirs.slots) == (mine.intent, mine.slots):
         return mine, "agree"
     if mine is not None:
-        values = features(confidence, phrase, second.text, support(second.text, mine, context))
+        values = features(verified, phrase, second.text, support(second.text, mine, context))
         if evidence(rule.weights, values) >= rule.accept:
             return mine, "evidence"
     if theirs is not None and theirs.score >= rule.own_words:
