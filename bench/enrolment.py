@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from ears import CORPUS, FEATURES, Tap, load_rows  # noqa: E402
+from ears import CORPUS, FEATURES, Tap, _ctc_fields, load_rows  # noqa: E402
 from voice.library.intents import load_catalogue  # noqa: E402
 from voice.library.rituals import load_library  # noqa: E402
 from voice.audio.convert import read_wav  # noqa: E402
@@ -62,9 +62,7 @@ def hear(job: tuple[str, str, list[str]]) -> dict:
         rows = []
         for u in tap.utterances:
             h = scorer.score(u, context) if len(u) >= 1600 else None
-            rows.append({} if h is None else {"confidence": h.detail.get("confidence"), "forced": h.detail.get("forced"),
-                                              "heard_phones": h.detail.get("heard_phones"),
-                                              "path_phones": h.detail.get("path_phones")})
+            rows.append({} if h is None else _ctc_fields(h))
         out["contexts"][context] = rows
     return out
 
