@@ -92,8 +92,10 @@ def windows(dry: dict) -> dict[str, list[tuple[float, float]]]:
 
 def measure(trial: Trial, happened: dict, stop_tail: float) -> dict:
     heard = bool(happened["sessions"]) and happened["sessions"][-1]["status"] == "stopped"
+    # (a stop heard before "stop" was said is the device's own voice, not the one measured)
     out = {"scenario": trial.scenario, "room": trial.room, "heard": heard, "reaction": None, "self": 0,
-           "early": any(h["intent"] == "stop" and h["detail"].get("early") for h in happened["heard"])}
+           "early": any(h["intent"] == "stop" and h["detail"].get("early") and h["end"] >= (trial.stop_at or 0.0)
+                        for h in happened["heard"])}
     if trial.stop_at is None:
         first = happened["heard"][0]["at"] if happened["heard"] else 0.0
         # (the turn's nudges over silence are the skill's own "reply" lines, not self-triggers)
