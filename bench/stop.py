@@ -1,9 +1,11 @@
-"""Stop means stop, measured offline: ``python bench/stop.py [--sessions 50] [--quiet 24] [--engine ...]``.
+"""Stop means stop, measured offline: ``python bench/stop.py [--sessions 50] [--quiet 24] [--engine ...]
+[--design NAME ...] [--phrase "stop it"]``.
 
 Every session is a real ``rituals listen --input IN.wav --output OUT.wav --room --json`` (a fresh
 seeded room each time, of one of ROOMS in turn) with flite's test voices (slt, rms, awb). Each is run
-with the device's echo canceller warmed up before the input (``--room-warm-up``) and cold (as the
-device runs today) on the same inputs and rooms. "stop" is said at a random (seeded)
+in every design of DESIGNS chosen (default: a sure stop decided at its first pause, as shipped, and
+decided at the end of speech like every command, ``--no-early-stop``) on the same inputs and rooms.
+"stop" (or ``--phrase``) is said at a random (seeded)
 moment inside one of the bedtime check-in's first three prompts, inside the six-second kiss's chime,
 or inside its timer, spread evenly over the sessions. Reported: stop heard (the session ended
 ``stopped``), and the reaction from the end of "stop" to the device's silence in OUT.wav: the moment
@@ -43,7 +45,11 @@ ROOMS = {"bedside": (), "living": ("--room-delay-ms", "60", "--room-gain-db", "-
 as in the earlier runs), a living room (further, quieter, more reverberant, a fan) and a hall (long
 reverberation, beyond the canceller's 200 ms filter, and noisier). The warm-up's length and level
 were chosen on rooms like the first two (other seeds, bench-free, in a scratch script), never on the hall."""
-DESIGNS = {"warm-up": ("--room-warm-up",), "cold start (as shipped)": ()}
+DESIGNS = {"decided at the pause": (), "end of speech": ("--no-early-stop",),
+           "warm-up": ("--room-warm-up",)}
+"""Design -> the ``rituals listen`` options that make it (the echo canceller starts cold in the first
+two; the warm-up, measured before, with the stop decided at the pause)."""
+DEFAULT_DESIGNS = ("decided at the pause", "end of speech")
 QUIET_SECONDS = {"bedtime_check_in": 150.0, "six_second_kiss": 25.0}
 """Silence after the request in the self-trigger sessions: longer than the session runs unattended."""
 
@@ -86,7 +92,10 @@ def windows(dry: dict) -> dict[str, list[tuple[float, float]]]:
 
 def measure(trial: Trial, happened: dict, stop_tail: float) -> dict:
     heard = bool(happened["sessions"]) and happened["sessions"][-1]["status"] == "stopped"
-    out = {"scenario": trial.scenario, "room": trial.room, "heard": heard, "reaction": None, "self": 0}
+    # (a stop heard before "stop" was said is the device's own voice, not the one measured)
+    out = {"scenario": trial.scenario, "room": trial.room, "heard": heard, "reaction": None, "self": 0,
+           "early": any(h["intent"] == "stop" and h["detail"].get("early") and h["end"] >= (trial.stop_at or 0.0)
+                        for h in happened["heard"])}
     if trial.stop_at is None:
         first = happened["heard"][0]["at"] if happened["heard"] else 0.0
         # (the turn's nudges over silence are the skill's own "reply" lines, not self-triggers)
@@ -114,9 +123,12 @@ def main() -> int:
     parser.add_argument("--engine", action="append", help="engines (default: fused)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--design", action="append", choices=list(DESIGNS),
+                        help=f"designs to run (default: {', '.join(DEFAULT_DESIGNS)})")
+    parser.add_argument("--phrase", default="stop", help="what is said to stop (default: stop)")
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
-    stop = {v: say("stop", v) for v in VOICES}
+    stop = {v: say(args.phrase, v) for v in VOICES}
     tail = {v: sound_spans(stop[v])[-1][1] for v in VOICES}   # where the word ends inside its clip
     rows = []
     for engine in args.engine or ["fused"]:
@@ -145,29 +157,33 @@ def main() -> int:
                 trials.append(Trial("quiet", voice, room, 1000 + i, None))
                 audio = np.concatenate([request(ritual, voice), silence(QUIET_SECONDS[ritual])])
                 jobs.append((f"quiet-{i}", audio, 1000 + i, caches[ritual, voice], ROOMS[room]))
-            for design, options in DESIGNS.items():
+            for design in args.design or DEFAULT_DESIGNS:
+                options = DESIGNS[design]
                 began = time.perf_counter()
                 with ThreadPoolExecutor(args.jobs) as pool:
                     done = list(pool.map(lambda j: run(work, f"{j[0]}-{len(rows)}", j[1], engine, j[2], j[3],
                                                        (*j[4], *options)), jobs))
                 results = [measure(t, h, tail[t.voice]) for t, h in zip(trials, done)]
                 rows.append((f"{engine}, {design}", results, time.perf_counter() - began))
-    print("| engine, canceller | stop said inside | heard | reaction p50 | reaction p95 |")
-    print("|---|---|---|---|---|")
+    print(f"'{args.phrase}' said to stop.")
+    print()
+    print("| engine, design | stop said inside | heard | decided at the pause | reaction p50 | reaction p95 |")
+    print("|---|---|---|---|---|---|")
     for name, results, _ in rows:
         for scenario in ("prompt", "chime", "timer"):
             mine = [r for r in results if r["scenario"] == scenario]
             reactions = [r["reaction"] for r in mine if r["reaction"] is not None]
             p50, p95 = (f"{np.percentile(reactions, q) * 1000:.0f} ms" if reactions else "-" for q in (50, 95))
-            print(f"| {name} | {scenario} | {sum(r['heard'] for r in mine)} of {len(mine)} | {p50} | {p95} |")
+            print(f"| {name} | {scenario} | {sum(r['heard'] for r in mine)} of {len(mine)} | "
+                  f"{sum(r['early'] for r in mine)} | {p50} | {p95} |")
     print()
-    print("| engine, canceller | sessions, nobody speaking after the request | self-triggers | run time |")
+    print("| engine, design | sessions, nobody speaking after the request | self-triggers | run time |")
     print("|---|---|---|---|")
     for name, results, seconds in rows:
         quiet = [r for r in results if r["scenario"] == "quiet"]
         print(f"| {name} | {len(quiet)} | {sum(r['self'] for r in quiet)} | {seconds:.0f} s |")
     print()
-    print("| engine, canceller | room | stop heard | self-triggers |")
+    print("| engine, design | room | stop heard | self-triggers |")
     print("|---|---|---|---|")
     for name, results, _ in rows:
         for room in ROOMS:

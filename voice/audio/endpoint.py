@@ -17,6 +17,7 @@ a command cost half the commands at 20 dB SNR).
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -111,6 +112,8 @@ class SpeechEnded:
     """Time of the last speech frame: what latency is measured from."""
     cut: bool = False
     """Ended by ``max_utterance`` rather than silence."""
+    early: bool = False
+    """Ended at its first pause by ``Endpointer.end_now``, before the trailing silence was over."""
 
 
 EndpointEvent = SpeechStarted | SpeechAudio | SpeechPaused | SpeechEnded
@@ -157,6 +160,11 @@ class Endpointer:
     def feed(self, chunk: np.ndarray, end_time: float, playing_db: float | None = None) -> list[EndpointEvent]:
         """``chunk`` of any length ending at ``end_time`` seconds; ``playing_db``: the level (dBFS) of
         what the device played meanwhile, when it plays through the same room."""
+        return list(self.events(chunk, end_time, playing_db))
+
+    def events(self, chunk: np.ndarray, end_time: float, playing_db: float | None = None) -> Iterator[EndpointEvent]:
+        """``feed``, frame by frame: what the caller does between two events (``end_now``) holds for
+        the frames after it. Consume it to the end (the chunk's frames are read as it goes)."""
         if playing_db is not None and playing_db > self.settings.playing_db:
             self._echo_db, self._echo_until = playing_db, end_time + self.settings.echo_hold
         elif playing_db is not None and end_time <= self._echo_until:
@@ -165,13 +173,19 @@ class Endpointer:
         data = np.concatenate([self._pending, chunk]) if self._pending.size else chunk
         whole = len(data) // FRAME * FRAME
         self._pending = data[whole:]
-        events: list[EndpointEvent] = []
         n = whole // FRAME
         for i in range(n):
             frame = data[i * FRAME:(i + 1) * FRAME]
             t = end_time - (len(self._pending) + (n - 1 - i) * FRAME) / RATE
-            events += self._frame(frame, t)
-        return events
+            yield from self._frame(frame, t)
+
+    def end_now(self, at: float) -> SpeechEnded:
+        """The utterance is over at ``at`` although its trailing silence is not (the listener decided
+        it at ``SpeechPaused``): the rest of that silence starts nothing, and speech after it starts a
+        new utterance, as after any end."""
+        self._held.clear()
+        self._in_speech, self._run = False, 0
+        return SpeechEnded(at, self._last_speech, early=True)
 
     def _frame(self, frame: np.ndarray, t: float) -> list[EndpointEvent]:
         s = self.settings

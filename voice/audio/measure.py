@@ -20,3 +20,16 @@ def sound_spans(audio: np.ndarray, threshold: int = 200, min_gap: float = 0.3) -
         else:
             spans[-1][1] = int(i)
     return [(a / RATE, (b + 1) / RATE) for a, b in spans]
+
+
+def first_difference(a: np.ndarray, b: np.ndarray, after: float = 0.0, threshold: int = 200) -> float | None:
+    """Seconds at which two renders of one session part (their samples differ by more than
+    ``threshold``), from ``after`` on; None if they never do. Where a session with an interruption
+    leaves the one without it is the moment the device reacted (a cut line and the reply that follows
+    it at once are one sound for ``sound_spans``)."""
+    n = min(len(a), len(b))
+    start = min(n, int(after * RATE))
+    apart = np.flatnonzero(np.abs(a[start:n].astype(np.int32) - b[start:n].astype(np.int32)) > threshold)
+    if apart.size:
+        return (start + int(apart[0])) / RATE
+    return None if len(a) == len(b) else n / RATE

@@ -18,7 +18,8 @@ from voice.errors import AudioError
 from voice.speech.engines import make_recognizer
 
 
-def run_live(app: App, engine: str, model: Path | None, device: str | None, max_restarts: int | None = None) -> int:
+def run_live(app: App, engine: str, model: Path | None, device: str | None, max_restarts: int | None = None,
+             early_stop: bool = True) -> int:
     check_devices()
     recognizer, note = make_recognizer(engine, app.catalogue, model, app.config_model, app.data_dir, app.language)
     voice = make_voice(app)
@@ -33,7 +34,7 @@ def run_live(app: App, engine: str, model: Path | None, device: str | None, max_
         room = None
         started = time.monotonic()
         try:
-            listener = Listener(recognizer, numbers=app.language.numbers)
+            listener = Listener(recognizer, numbers=app.language.numbers, early_stop=early_stop)
             room = LiveRoom(listener, voice, int(device) if device and device.isdigit() else device)
             app.runner(room, room, clock, trace(sys.stdout, started)).run()
             return 0

@@ -39,10 +39,10 @@ def is_same_file(a: Path, b: Path) -> bool:
 
 def render(app: App, input_path: Path, output_path: Path, engine: str, model: Path | None,
            voice: Voice | None = None, echo_room: RoomSettings | None = None,
-           show: Trace | None = None, wall: WallClock | None = None) -> RenderRoom:
+           show: Trace | None = None, wall: WallClock | None = None, early_stop: bool = True) -> RenderRoom:
     """Run the real loop over ``input_path``; write what the device said and played to ``output_path``.
     ``echo_room``: the microphone also hears the device in such a room; ``show``: the trace (printed);
-    ``wall``: the moment the recording starts at (default now)."""
+    ``wall``: the moment the recording starts at (default now); ``early_stop``: see ``Listener``."""
     if is_same_file(input_path, output_path):
         raise AudioError(f"--output {output_path} is the input recording itself and would overwrite it: "
                          "give another file, e.g. --output out.wav.")
@@ -61,7 +61,7 @@ def render(app: App, input_path: Path, output_path: Path, engine: str, model: Pa
     app.journal.recover_interrupted()
     clock = VirtualClock(0.0)
     microphone = RoomMicrophone(echo_room) if echo_room is not None else None
-    listener = Listener(recognizer, numbers=app.language.numbers)
+    listener = Listener(recognizer, numbers=app.language.numbers, early_stop=early_stop)
     room = RenderRoom(source.chunks(), listener, voice or make_voice(app), clock, room=microphone)
     try:
         app.runner(room, room, clock, show or trace(sys.stdout), wall).run()
@@ -78,12 +78,12 @@ def cmd_listen(app: App, args: argparse.Namespace) -> int:
     require_writable(app.data_dir)  # before loading an engine or opening a microphone for nothing
     if args.input is None:
         from voice.cli.live import run_live
-        return run_live(app, args.engine, args.model, args.device)
+        return run_live(app, args.engine, args.model, args.device, early_stop=not args.no_early_stop)
     if args.output is None:
         raise AudioError("--input needs --output OUT.wav (where the device's side is written).")
     report = JsonReport(app.journal) if args.json else None
     room = render(app, args.input, args.output, args.engine, args.model, echo_room=settings,
-                  show=report.happened if report else None, wall=wall)
+                  show=report.happened if report else None, wall=wall, early_stop=not args.no_early_stop)
     if report is not None:
         report.print(room, settings)
     print(f"Wrote {args.output}.", file=sys.stderr if report else sys.stdout)  # --json: stdout is the JSON
@@ -97,6 +97,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--engine", choices=CHOICES, default=None)
     p.add_argument("--model", type=Path, help="a Vosk model folder")
     p.add_argument("--device", help="microphone/speaker name or index (default: the system's)")
+    p.add_argument("--no-early-stop", action="store_true",
+                   help="decide 'stop' at the end of speech like every command, not at its first pause "
+                        "(the benchmark's baseline)")
     add_render_arguments(p)
     p.set_defaults(func=lambda app, args: cmd_listen(app, _engine(app, args)))
 

@@ -86,6 +86,10 @@ class Command:
     """Every language must have phrases for it: a ritual cannot run without it."""
     in_turn: bool = False
     """It may be heard while a partner talks (a whole command, interrupting them on purpose)."""
+    acts_early: bool = False
+    """It is decided at the first pause of the speech when the recogniser is sure of it, instead of at
+    the end of speech (``voice.device.listen``): a command that must act at once and whose meaning no
+    following words can change. "skip" or "done" wait: "skip" may be "skip it, no, go on"."""
 
 
 # ---- during a ritual ------------------------------------------------------------------------------
@@ -212,7 +216,7 @@ COMMANDS: Mapping[str, Command] = MappingProxyType({
     "start_ritual": Command(between=start, required=True),
     "list_rituals": Command(between=list_rituals, required=True),
     "help": Command(help_in_ritual, says("help_idle"), required=True),
-    "stop": Command(stop, quiet, required=True, in_turn=True),
+    "stop": Command(stop, quiet, required=True, in_turn=True, acts_early=True),
     "pause": Command(pause, says("nothing_running"), required=True, in_turn=True),
     "resume": Command(resume, says("nothing_running"), required=True, in_turn=True),
     "skip": Command(skip, says("nothing_running"), required=True, in_turn=True),
@@ -238,6 +242,8 @@ REQUIRED_INTENTS = frozenset(name for name, command in COMMANDS.items() if comma
 """The commands every language must be able to say."""
 TURN_INTENTS = frozenset(name for name, command in COMMANDS.items() if command.in_turn)
 """The only commands heard while a partner talks."""
+EARLY_INTENTS = frozenset(name for name, command in COMMANDS.items() if command.acts_early)
+"""The commands decided at the first pause when the recogniser is sure (see ``Command.acts_early``)."""
 
 
 def check_commands(catalogue: Catalogue, path: Path) -> None:

@@ -6,6 +6,12 @@ microphone hears the device: an utterance heard while (or just after) the device
 echo and is dropped when its words are part of what the device said, or when it is no command at
 all (the device must never answer its own voice with "sorry, I didn't catch that"). A real command
 spoken over the device ("stop") still passes.
+
+A command that must act at once (``Command.acts_early``: "stop") is decided at the utterance's first
+pause, 0.2 s into its trailing silence, when the engine is sure of it (``early``, see
+``voice.speech.early``), instead of at the end of speech 0.3 s later: the utterance ends there, and
+what is said after the pause is a new utterance. Everything else, and every engine without
+``early``, waits for the end of speech.
 """
 
 from __future__ import annotations
@@ -18,10 +24,11 @@ from rapidfuzz import fuzz
 
 from voice.library.intents import Context
 from voice.audio.endpoint import Endpointer, SpeechAudio, SpeechEnded, SpeechPaused, SpeechStarted
+from voice.core.commands import EARLY_INTENTS
 from voice.core.normalize import normalize
 from voice.core.devices import InputItem, Utterance, VoiceActivity
 from voice.core.numbers import NumberWords
-from voice.speech.recognizer import Recognizer
+from voice.speech.recognizer import Hypothesis, Recognizer
 
 
 @dataclass(frozen=True)
@@ -35,8 +42,12 @@ class Listener:
     """Feeds audio through the endpointer and recogniser; see the module docstring."""
 
     def __init__(self, recognizer: Recognizer, endpointer: Endpointer | None = None,
-                 activity_interval: float = 1.0, echo_tail: float = 0.6, numbers: NumberWords | None = None) -> None:
+                 activity_interval: float = 1.0, echo_tail: float = 0.6, numbers: NumberWords | None = None,
+                 early_stop: bool = True) -> None:
         self.recognizer = recognizer
+        self.early = EARLY_INTENTS if early_stop else frozenset()
+        """The commands decided at the first pause when the engine is sure (none with ``early_stop``
+        off, ``rituals listen --no-early-stop``: every utterance waits for the end of speech)."""
         self.numbers = numbers
         """The language's number words: the device's lines and what is heard are compared alike."""
         self.endpointer = endpointer or Endpointer()
@@ -46,6 +57,8 @@ class Listener:
         self._context: Context = "idle"
         self._last_activity = -1e9
         self._started = 0.0
+        self._open = False
+        """An utterance is under way (the endpointer's events after an early end are not its)."""
         self._said: dict[object, _Said] = {}
         # In the live room the runner's thread sets the context and the speech and callback threads
         # report what the device says, while the microphone thread reads both: every access to
@@ -82,8 +95,9 @@ class Listener:
     def feed(self, chunk: np.ndarray, end_time: float, playing_db: float | None = None) -> list[tuple[float, InputItem]]:
         """``playing_db``: level of what the device played during ``chunk`` (live rooms only)."""
         out: list[tuple[float, InputItem]] = []
-        for event in self.endpointer.feed(chunk, end_time, playing_db):
+        for event in self.endpointer.events(chunk, end_time, playing_db):
             if isinstance(event, SpeechStarted):
+                self._open = True
                 with self._lock:
                     context = self._context
                 self.recognizer.set_context(context)
@@ -92,6 +106,8 @@ class Listener:
                 self._started = event.at
                 self._last_activity = event.at
                 out.append((event.at, VoiceActivity()))
+            elif not self._open:
+                continue  # the rest of an utterance already decided at its pause
             elif isinstance(event, SpeechAudio):
                 self.recognizer.accept(event.audio)
             elif isinstance(event, SpeechPaused):
@@ -100,18 +116,30 @@ class Listener:
                 prepare = getattr(self.recognizer, "prepare", None)
                 if prepare is not None:
                     prepare()
+                decided = self._decided_early()
+                if decided is not None:  # the utterance ends here: the endpointer starts afresh
+                    self._ended(self.endpointer.end_now(event.at), decided, out)
             elif isinstance(event, SpeechEnded):
-                hypothesis = self.recognizer.finish()
-                if self.is_echo(hypothesis.text, self._started, event.at):
-                    self.echoes_dropped += 1
-                    continue
-                out.append((event.at, Utterance(hypothesis.text, hypothesis.alternatives, event.speech_end,
-                                                {**hypothesis.detail, "rejected": hypothesis.rejected,
-                                                 "engine": self.recognizer.name}, speech_start=self._started)))
+                self._ended(event, self.recognizer.finish(), out)
         if self.endpointer.in_speech and end_time - self._last_activity >= self.activity_interval:
             self._last_activity = end_time
             out.append((end_time, VoiceActivity()))
         return out
+
+    def _decided_early(self) -> Hypothesis | None:
+        early = getattr(self.recognizer, "early", None)
+        return early(self.early) if early is not None and self.early else None
+
+    def _ended(self, event: SpeechEnded, hypothesis: Hypothesis, out: list[tuple[float, InputItem]]) -> None:
+        """The utterance is over (at its end of speech, or decided at its pause): the same echo gate
+        and the same item either way."""
+        self._open = False
+        if self.is_echo(hypothesis.text, self._started, event.at):
+            self.echoes_dropped += 1
+            return
+        out.append((event.at, Utterance(hypothesis.text, hypothesis.alternatives, event.speech_end,
+                                        {**hypothesis.detail, "rejected": hypothesis.rejected,
+                                         "engine": self.recognizer.name}, speech_start=self._started)))
 
     def is_echo(self, text: str, start: float, end: float) -> bool:
         """Whether an utterance heard from ``start`` to ``end`` is the device's own voice."""

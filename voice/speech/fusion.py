@@ -38,6 +38,7 @@ from voice.errors import AudioError
 from voice.core.matcher import Match, recognize
 from voice.core.normalize import normalize
 from voice.speech.ctc_graph import GARBAGE
+from voice.speech.early import decided_early
 from voice.speech.recognizer import Hypothesis, Recognizer
 
 FEATURES = ("bias", "verified", "ratio", "token_set", "support", "transcript_empty")
@@ -200,6 +201,17 @@ class FusedRecognizer:
                self.settings.of(self._decoding), self._support)
         if wanted:
             self._guarded(early)
+
+    def early(self, intents: frozenset[str]) -> Hypothesis | None:
+        """At the first pause: the fast path's decision when it is sure of one of ``intents``, else
+        None (see ``voice.speech.early``; the second opinion is never asked there)."""
+        prepare = getattr(self.scorer, "prepare", None)
+        if prepare is None:
+            return None
+        scored, context = prepare(), self._decoding
+        rule = self.settings.of(context)
+        return decided_early(lambda ask: decide(context, scored, ask, self._read, rule, self._support),
+                             scored, context, self.catalogue, intents)
 
     def _guarded(self, work: Callable[[], Hypothesis]) -> Hypothesis | None:
         """The second opinion, or None when it fails on this utterance (the scorer alone decides then:

@@ -48,3 +48,14 @@ class Recognizer(Protocol):
     def finish(self) -> Hypothesis:
         """The utterance ended: the final hypothesis."""
         ...
+
+
+class DecidesEarly(Protocol):
+    """What an engine may offer beside ``Recognizer`` (optional: the listener asks with ``getattr``;
+    an engine without it is only asked at the end of speech)."""
+
+    def early(self, intents: frozenset[str]) -> Hypothesis | None:
+        """At the first pause of the utterance (after ``prepare``, where the engine has one): its final
+        hypothesis when it is already sure that one of ``intents`` was said, else None. A hypothesis
+        given here ends the utterance: ``finish`` is not called for it."""
+        ...

@@ -1,0 +1,51 @@
+"""A decision at the first pause of an utterance, for the commands that must act at once ("stop").
+
+The listener (``voice.device.listen``) normally waits for the end of speech, 0.5 s of silence, before
+it asks for the recogniser's decision. For a command that must act at once that wait is most of the
+reaction time; the endpointer announces a pause after 0.2 s of silence already, with every sample the
+recogniser will get sent. A recogniser that can say, then, that it is *sure* of such a command lets
+the utterance end there (``early``). Sure means the fused stage's fast path (``fusion.decide``'s
+``sure``): the scorer alone, confident, on a phrase long enough; the second opinion (Whisper) is never
+asked here, since it is what would make the decision slow. Anything short of that waits for the end
+as before. During a ritual the fast path takes only phrases of six phones or more
+(``FusionSettings.turn.sure_phones``): "stop it", "cancel", "please stop" are decided at the pause,
+the bare "stop" (four phones) is confirmed by Whisper and waits for the end of speech.
+
+The phrase decided must also be the whole of what the person may be saying: when another command of
+the context begins with it ("stop" and "stop the reminders" between rituals), the words after the
+pause could still change its meaning, so it waits for the end too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from voice.core.matcher import Match
+from voice.library.intents import Catalogue
+from voice.speech.recognizer import Hypothesis
+
+Decision = Callable[[Callable[[], Hypothesis | None]], tuple[Match | None, str]]
+"""The fused rule over the utterance so far, given the second opinion's ``ask``: (match, path)."""
+
+
+def decided_early(decision: Decision, scored: Hypothesis, context: str, catalogue: Catalogue,
+                  intents: frozenset[str]) -> Hypothesis | None:
+    """The hypothesis to act on at the pause, or None to wait for the end of speech. ``scored``: the
+    scorer's pass over the audio so far (what ``decision`` decides on)."""
+    if not intents:
+        return None
+    # ``ask`` answers None: the second opinion is never run at the pause (off the sure path the rule
+    # then answers "alone"/"floor", and the utterance waits for the end, where it is asked as usual).
+    match, path = decision(lambda: None)
+    if match is None or path != "sure" or match.intent not in intents:
+        return None
+    phrase = match.phrase or match.text
+    if continues(catalogue, context, phrase, match.intent):
+        return None
+    return Hypothesis(phrase, detail={**scored.detail, "path": "sure", "early": True})
+
+
+def continues(catalogue: Catalogue, context: str, phrase: str, intent: str) -> bool:
+    """Whether a phrase of another intent in ``context`` begins with the words of ``phrase``."""
+    prefix = phrase + " "
+    return any(p.intent != intent and p.text.startswith(prefix) for p in catalogue.phrases.get(context, ()))
