@@ -1,7 +1,7 @@
 """A stop decided at the utterance's first pause (``Command.acts_early``, ``voice.speech.early``): real
 synthesised speech through the real fused stage, in the listener and in render mode in a simulated
-room. The fused stage's fast path needs a phrase of six phones or more during a ritual ("stop it",
-not the bare "stop", which Whisper confirms at the end of speech), so these say "stop it"."""
+room. The fused stage's fast path needs a phrase of six phones or more during a ritual ("stop the ritual",
+not the bare "stop", which Whisper confirms at the end of speech), so these say "stop the ritual"."""
 
 from __future__ import annotations
 
@@ -47,31 +47,31 @@ def hear(listener: Listener, audio: np.ndarray, context: str = "turn") -> list[t
 
 
 def test_a_sure_stop_ends_the_utterance_at_its_pause(fused):
-    clip = say("stop it")
+    clip = say("stop the ritual")
     end = 1.0 + sound_spans(clip)[-1][1]
     heard = hear(Listener(fused), np.concatenate([silence(1.0), clip, silence(1.0)]))
-    assert [(u.text, u.detail.get("early"), u.detail["path"]) for _, u in heard] == [("stop it", True, "sure")]
+    assert [(u.text, u.detail.get("early"), u.detail["path"]) for _, u in heard] == [("stop the ritual", True, "sure")]
     assert heard[0][0] - end < QUICK
     # Off (the benchmark's baseline), the same stop waits for the end of speech.
     waited = hear(Listener(fused, early_stop=False), np.concatenate([silence(1.0), clip, silence(1.0)]))
-    assert [(u.text, u.detail.get("early")) for _, u in waited] == [("stop it", None)]
+    assert [(u.text, u.detail.get("early")) for _, u in waited] == [("stop the ritual", None)]
     assert waited[0][0] - end >= QUICK
 
 
 def test_speech_after_the_pause_of_an_early_stop_is_a_new_utterance(fused):
-    clip = say("stop it")
+    clip = say("stop the ritual")
     first, last = sound_spans(clip)[0][0], sound_spans(clip)[-1][1]
     # 0.35 s between the two: within one utterance for the end of speech (0.5 s), past the pause.
     audio = timeline((1.0, clip), (1.0 + last + 0.35 - first, clip), length=5.0)
     heard = hear(Listener(fused), audio)
-    assert [(u.text, u.detail.get("early")) for _, u in heard][:1] == [("stop it", True)]
+    assert [(u.text, u.detail.get("early")) for _, u in heard][:1] == [("stop the ritual", True)]
     assert len(heard) == 2, [u.text for _, u in heard]
 
 
 def test_an_early_stop_that_is_the_devices_own_words_is_dropped_at_the_pause(fused):
     listener = Listener(fused)
-    listener.device_said("you can say stop it at any moment", 0.0, 10.0)
-    clip = say("stop it")
+    listener.device_said("you can say stop the ritual at any moment", 0.0, 10.0)
+    clip = say("stop the ritual")
     end = 1.0 + sound_spans(clip)[-1][1]
     # Only as much trailing silence as the pause needs: the end of speech has not come yet.
     audio = np.concatenate([silence(1.0), clip, silence(1.0)])[:int((end + 0.35) * RATE)]
@@ -79,10 +79,21 @@ def test_an_early_stop_that_is_the_devices_own_words_is_dropped_at_the_pause(fus
     assert listener.echoes_dropped == 1
 
 
-def test_a_stop_that_begins_a_longer_command_waits_for_the_end_of_speech(fused):
-    # Between rituals "stop" may be the start of "stop the reminders": it is not decided at the pause.
-    heard = hear(Listener(fused), np.concatenate([silence(1.0), say("stop"), silence(1.0)]), "idle")
-    assert [(u.text, u.detail["path"], u.detail.get("early")) for _, u in heard] == [("stop", "sure", None)]
+def test_a_stop_that_begins_a_longer_command_waits_for_the_end_of_speech(catalogue):
+    # Between rituals "stop" may be the start of "stop the reminders": even a sure one is not decided
+    # at the pause. (The verifier is not sure of a bare "stop" from the suite's voices, so the rule is
+    # shown on the fused rule's answer itself.)
+    from voice.core.matcher import Match
+    from voice.speech.early import decided_early
+    from voice.speech.recognizer import Hypothesis
+
+    def sure_stop(ask):
+        return Match("stop", phrase="stop"), "sure"
+
+    def early(context):
+        return decided_early(sure_stop, Hypothesis("stop"), context, catalogue, frozenset({"stop"}))
+    assert early("idle") is None
+    assert early("turn").text == "stop" and early("turn").detail["early"]
 
 
 def render(data: Path, inp: Path, out: Path, *options: str) -> dict:
@@ -112,7 +123,7 @@ def reaction(tmp_path: Path, phrase: str, *options: str) -> tuple[float, dict]:
 
 @pytest.mark.parametrize("voice_options", [(), ("--no-early-stop",)], ids=["early", "no-early-stop"])
 def test_stop_said_over_a_prompt_cuts_it_at_the_pause(tmp_path, voice_options):
-    seconds, happened = reaction(tmp_path, "stop it", *voice_options)
+    seconds, happened = reaction(tmp_path, "stop the ritual", *voice_options)
     assert [(s["ritual"], s["status"]) for s in happened["sessions"]] == [("bedtime_check_in", "stopped")]
     stop = [h for h in happened["heard"] if h["intent"] == "stop"]
     assert len(stop) == 1
@@ -123,8 +134,8 @@ def test_stop_said_over_a_prompt_cuts_it_at_the_pause(tmp_path, voice_options):
 
 
 def test_skip_said_over_a_prompt_waits_for_the_end_of_speech(tmp_path):
-    # "skip it" is as sure as "stop it", but the words after a skip can change it: it may not act early.
-    seconds, happened = reaction(tmp_path, "skip it")
+    # "skip this one" is as sure as "stop the ritual", but the words after a skip can change it: it may not act early.
+    seconds, happened = reaction(tmp_path, "skip this one")
     skip = [h for h in happened["heard"] if h["intent"] == "skip"]
     assert [(h["detail"]["path"], h["detail"].get("early")) for h in skip] == [("sure", None)]
     assert seconds >= QUICK

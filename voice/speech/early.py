@@ -7,9 +7,11 @@ recogniser will get sent. A recogniser that can say, then, that it is *sure* of 
 the utterance end there (``early``). Sure means the fused stage's fast path (``fusion.decide``'s
 ``sure``): the scorer alone, confident, on a phrase long enough; the second opinion (Whisper) is never
 asked here, since it is what would make the decision slow. Anything short of that waits for the end
-as before. During a ritual the fast path takes only phrases of six phones or more
-(``FusionSettings.turn.sure_phones``): "stop it", "cancel", "please stop" are decided at the pause,
-the bare "stop" (four phones) is confirmed by Whisper and waits for the end of speech.
+as before. During a ritual the fast path takes only what the scorer's verifier is sure of
+(``FusionSettings.turn.sure``, ``voice.speech.verify``): longer phrases ("stop the ritual", "let's
+stop here", "stop everything") are decided at the pause; the bare "stop", which the verifier cannot
+tell from a fragment of someone else's sentence (0.58-0.68 on the test suite's voices against 0.9),
+is confirmed by Whisper and waits for the end of speech.
 
 The phrase decided must also be the whole of what the person may be saying: when another command of
 the context begins with it ("stop" and "stop the reminders" between rituals), the words after the
