@@ -13,7 +13,7 @@ People also put a command in their own framing ("could you stop please", "let's 
 "I'd love a six second kiss"). When no whole phrase is close enough, the utterance is taken as the
 command it *contains* when every other word of it only frames a request (the language's ``framing``
 words: "could", "you", "please", "now"...) and nothing else is said. One content word outside the
-phrase ("that's it for the *bread*", "hold on to the *railing*") and it is somebody's sentence, not
+phrase ("that's it for the *garden* this year", "hold on to your *hat*") and it is somebody's sentence, not
 a command. A ritual's name on its own counts as a phrase of starting it ("I'd love a six second
 kiss").
 """
