@@ -58,6 +58,16 @@ def test_a_sure_stop_ends_the_utterance_at_its_pause(fused):
     assert waited[0][0] - end >= QUICK
 
 
+def test_a_bare_stop_is_decided_at_its_pause_when_both_engines_heard_it(fused):
+    # The verifier is not sure of a bare "stop" (a fragment of anyone's sentence fits it), but the
+    # second opinion has already run at the pause: when it heard "stop" too, that is enough there.
+    clip = say("stop")
+    end = 1.0 + sound_spans(clip)[-1][1]
+    heard = hear(Listener(fused), np.concatenate([silence(1.0), clip, silence(1.0)]))
+    assert [(u.text, u.detail.get("early"), u.detail["path"]) for _, u in heard] == [("stop", True, "agree")]
+    assert heard[0][0] - end < QUICK
+
+
 def test_speech_after_the_pause_of_an_early_stop_is_a_new_utterance(fused):
     clip = say("stop the ritual")
     first, last = sound_spans(clip)[0][0], sound_spans(clip)[-1][1]

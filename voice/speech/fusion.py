@@ -203,14 +203,18 @@ class FusedRecognizer:
             self._guarded(early)
 
     def early(self, intents: frozenset[str]) -> Hypothesis | None:
-        """At the first pause: the fast path's decision when it is sure of one of ``intents``, else
-        None (see ``voice.speech.early``; the second opinion is never asked there)."""
+        """At the first pause: the rule's decision when the scorer is sure of one of ``intents``, or
+        when it and the second opinion agree on it, else None (see ``voice.speech.early``). The
+        second opinion is only read here, never started: ``prepare`` ran it at this pause already
+        wherever the rule wants it."""
         prepare = getattr(self.scorer, "prepare", None)
         if prepare is None:
             return None
         scored, context = prepare(), self._decoding
         rule = self.settings.of(context)
-        return decided_early(lambda ask: decide(context, scored, ask, self._read, rule, self._support),
+        prepared = getattr(self.second, "prepare", None)
+        ask = (lambda: self._guarded(prepared)) if prepared is not None else (lambda: None)
+        return decided_early(lambda _ask: decide(context, scored, ask, self._read, rule, self._support),
                              scored, context, self.catalogue, intents)
 
     def _guarded(self, work: Callable[[], Hypothesis]) -> Hypothesis | None:
