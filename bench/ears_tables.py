@@ -22,7 +22,7 @@ from voice.speech.ctc_engine import CtcSettings
 from voice.speech.ctc_graph import GARBAGE
 from voice.speech.fusion import ASKED, FusionSettings, decide, supporter
 from voice.speech.recognizer import Hypothesis
-from voice.speech.verify import VERIFIERS, Verifier
+from voice.speech.verify import Verifier, verifier
 
 #: The engines start in the trailing silence (``SpeechPaused``): this much of their work is done
 #: before the end of speech is declared (``trailing_silence - tail_kept``).
@@ -57,9 +57,18 @@ def support():  # noqa: ANN201
     return lambda text, match, context: by_key(text, match.intent, tuple(sorted(match.slots.items())), context)
 
 
-def understand(text: str, context: str) -> tuple[str, str | None] | None:
-    match = read(text, context)
+Reader = Callable[[str, str], Match | None]
+"""Text + context -> what the matcher makes of it (``read``, or the earlier design's)."""
+Strength = Callable[[dict, str], "float | None"]
+"""How sure the scorer is of one cached utterance, in the unit the rule's lines are drawn in."""
+
+
+def _got(match: Match | None) -> tuple[str, str | None] | None:
     return None if match is None else (match.intent, match.slots.get("ritual"))
+
+
+def understand(text: str, context: str) -> tuple[str, str | None] | None:
+    return _got(read(text, context))
 
 
 def verified(u: dict, context: str, verifiers: dict[str, Verifier] | None = None) -> float | None:
@@ -67,50 +76,68 @@ def verified(u: dict, context: str, verifiers: dict[str, Verifier] | None = None
     tuner's candidates): applied here, so that fitting it needs no new search."""
     if u.get("verify_inputs") is None:
         return None
-    return (verifiers or VERIFIERS)["idle" if context == "idle" else "turn"].probability(tuple(u["verify_inputs"]))
+    return verifier(context, verifiers).probability(tuple(u["verify_inputs"]))
 
 
-def ctc_alone(settings: CtcSettings, verifiers: dict[str, Verifier] | None = None) -> Callable[[dict, str], Decision]:
+def by_verifier(verifiers: dict[str, Verifier] | None = None) -> Strength:
+    return lambda u, context: verified(u, context, verifiers)
+
+
+def ctc_alone(settings: CtcSettings, verifiers: dict[str, Verifier] | None = None, *,
+              strength: Strength | None = None, reader: Reader = read) -> Callable[[dict, str], Decision]:
+    """The scorer alone: its phrase where ``strength`` (default: the verifier) reaches the floor."""
+    sure = strength or by_verifier(verifiers)
+
     def run(feat: dict, context: str) -> Decision:
         floor = settings.idle_floor if context == "idle" else settings.turn_floor
         ms = 0.0
         for u in feat["utterances"]:
             ms = u["ctc_ms"]
             phrase = u["forced"] or ""  # the scorer's phrase before its own floor: the floor is tuned here
-            p = verified(u, context, verifiers)
+            p = sure(u, context)
             if p is not None and p >= floor and phrase and GARBAGE not in phrase:
-                got = understand(phrase, context)
+                got = _got(reader(phrase, context))
                 if got:
                     return got, ms, _after(ms), False
         return None, ms, _after(ms), False
     return run
 
 
-def whisper_alone(feat: dict, context: str) -> Decision:
-    ms = 0.0
-    for u in feat["utterances"]:
-        ms = u["whisper_ms"]
-        got = understand(u["whisper_text"], context)
-        if got:
-            return got, ms, _after(ms), True
-    return None, ms, _after(ms), True
+def whisper_stage(reader: Reader = read) -> Callable[[dict, str], Decision]:
+    """Whisper alone: its transcript through ``reader``."""
+    def run(feat: dict, context: str) -> Decision:
+        ms = 0.0
+        for u in feat["utterances"]:
+            ms = u["whisper_ms"]
+            got = _got(reader(u["whisper_text"], context))
+            if got:
+                return got, ms, _after(ms), True
+        return None, ms, _after(ms), True
+    return run
 
 
-def fused(settings: FusionSettings, verifiers: dict[str, Verifier] | None = None) -> Callable[[dict, str], Decision]:
+whisper_alone = whisper_stage()
+
+
+def fused(settings: FusionSettings, verifiers: dict[str, Verifier] | None = None, *,
+          strength: Strength | None = None, reader: Reader = read) -> Callable[[dict, str], Decision]:
+    """The product's rule (``decide``) over the cached utterances; ``strength`` goes where the rule
+    reads the scorer's ``verified`` (default: the verifier itself)."""
+    sure = strength or by_verifier(verifiers)
+
     def run(feat: dict, context: str) -> Decision:
         ms, asked_any = 0.0, False
         for u in feat["utterances"]:
-            scored = Hypothesis(u["ctc_text"], detail={"verified": verified(u, context, verifiers),
-                                                       "forced": u["forced"] or "",
+            scored = Hypothesis(u["ctc_text"], detail={"verified": sure(u, context), "forced": u["forced"] or "",
                                                        "heard_phones": u.get("heard_phones", 0),
                                                        "path_phones": u.get("path_phones", 0)})
-            match, path = decide(context, scored, lambda u=u: Hypothesis(u["whisper_text"]), read,
+            match, path = decide(context, scored, lambda u=u: Hypothesis(u["whisper_text"]), reader,
                                  settings.of(context), support())
             asked = path in ASKED
             asked_any |= asked
             ms = u["ctc_ms"] + (u["whisper_ms"] if asked else 0.0)
             if match is not None:
-                return (match.intent, match.slots.get("ritual")), ms, _after(ms), asked_any
+                return _got(match), ms, _after(ms), asked_any
         return None, ms, _after(ms), asked_any
     return run
 

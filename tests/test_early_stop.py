@@ -97,7 +97,7 @@ def test_a_stop_that_begins_a_longer_command_waits_for_the_end_of_speech(catalog
     from voice.speech.early import decided_early
     from voice.speech.recognizer import Hypothesis
 
-    def sure_stop(ask):
+    def sure_stop():
         return Match("stop", phrase="stop"), "sure"
 
     def early(context):

@@ -153,7 +153,7 @@ class CtcRecognizer:
         words = [w for i, w in enumerate(path.words) if w != GARBAGE or i == 0 or path.words[i - 1] != GARBAGE]
         confidence = (path.score - float(best.sum())) / len(lp)
         values = verify.inputs(len(lp), confidence, path.emitted - best, greedy != self._blank, heard, path.phones)
-        verified = verify.VERIFIERS["idle" if context == "idle" else "turn"].probability(values)
+        verified = verify.verifier(context).probability(values)
         detail = {"forced": " ".join(words), "confidence": round(confidence, 4), "verified": round(verified, 4),
                   "frames": len(lp), "garbage": GARBAGE in words, "heard_phones": heard,
                   "path_phones": path.phones, "verify_inputs": [round(v, 4) for v in values]}

@@ -30,8 +30,8 @@ from voice.speech.recognizer import Hypothesis
 EARLY_PATHS = frozenset({"sure", "agree"})
 """The rule's paths that may act at the pause: the scorer sure, or the scorer and the second opinion
 naming the same command. Not the evidence or own-words paths, which weigh a lone reading."""
-Decision = Callable[[Callable[[], Hypothesis | None]], tuple[Match | None, str]]
-"""The fused rule over the utterance so far, given the second opinion's ``ask``: (match, path)."""
+Decision = Callable[[], tuple[Match | None, str]]
+"""The fused rule over the utterance so far, with whatever second opinion is prepared: (match, path)."""
 
 
 def decided_early(decision: Decision, scored: Hypothesis, context: str, catalogue: Catalogue,
@@ -42,7 +42,7 @@ def decided_early(decision: Decision, scored: Hypothesis, context: str, catalogu
         return None
     # The recogniser's ``decision`` reads a second opinion only if one was prepared at this pause;
     # else the rule answers "alone" and the utterance waits for the end, where it is asked as usual.
-    match, path = decision(lambda: None)
+    match, path = decision()
     if match is None or path not in EARLY_PATHS or match.intent not in intents:
         return None
     phrase = match.phrase or match.text

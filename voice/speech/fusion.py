@@ -214,7 +214,7 @@ class FusedRecognizer:
         rule = self.settings.of(context)
         prepared = getattr(self.second, "prepare", None)
         ask = (lambda: self._guarded(prepared)) if prepared is not None else (lambda: None)
-        return decided_early(lambda _ask: decide(context, scored, ask, self._read, rule, self._support),
+        return decided_early(lambda: decide(context, scored, ask, self._read, rule, self._support),
                              scored, context, self.catalogue, intents)
 
     def _guarded(self, work: Callable[[], Hypothesis]) -> Hypothesis | None:

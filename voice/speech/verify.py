@@ -61,3 +61,8 @@ VERIFIERS: dict[str, Verifier] = {
                      scales=(0.386, 1.1533, 1.2927, 0.6797, 0.3821, 0.8248, 0.4854, 0.4081, 0.0854)),
 }
 """Per listening context."""
+
+
+def verifier(context: str, verifiers: dict[str, Verifier] | None = None) -> Verifier:
+    """The verifier of a listening context (``verifiers``: candidates in its place, for the tuner)."""
+    return (verifiers or VERIFIERS)["idle" if context == "idle" else "turn"]
