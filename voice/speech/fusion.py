@@ -14,8 +14,12 @@ together they say "stop". The rule, per context:
 2. verified < ``floor``: nothing was said that the context knows; no second opinion;
 3. in between, the free recogniser transcribes the utterance, and
    - if the matcher reads its text as the scorer's intent, that is taken;
-   - else the scorer's phrase is taken when the evidence for it (``evidence``: that probability, and
-     how close the transcript is to the phrases of that intent) weighs at least ``accept``;
+   - else the scorer's phrase is taken when the evidence for it (``evidence``: that probability, how
+     close the transcript is to the phrases of that intent, and how likely the free recogniser finds
+     the phrase itself as the words of the audio) weighs at least ``accept``. The likelihood is what
+     hears a command through another talker: Whisper's free decoding may follow the TV ("my kids"
+     for "skip"), yet it still finds "skip" likely (-1) where a phrase forced onto someone else's
+     sentence is not (-5 to -15);
    - else the transcript's own intent is taken when the matcher is at least ``own_words`` sure;
    - else nothing.
 
@@ -29,6 +33,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -41,8 +46,11 @@ from voice.speech.ctc_graph import GARBAGE
 from voice.speech.early import decided_early
 from voice.speech.recognizer import Hypothesis, Recognizer
 
-FEATURES = ("bias", "verified", "ratio", "token_set", "support", "transcript_empty")
+FEATURES = ("bias", "verified", "ratio", "token_set", "support", "transcript_empty", "likelihood")
 """What ``evidence`` weighs, in order (see ``features``)."""
+FLOOR_LIKELIHOOD = -10.0
+"""Whisper's mean token log-probability below which a phrase counts as not heard at all (0 on the
+``likelihood`` feature's 0-1 scale)."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,8 @@ class Rule:
     floor: float
     """Below this probability the utterance is no command of this context."""
     weights: tuple[float, ...] = (0.0,) * len(FEATURES)
-    """Logistic weights of ``FEATURES``; their sum, through a sigmoid, is ``evidence``."""
+    """Logistic weights of ``FEATURES``; their sum, through a sigmoid, is ``evidence``. A rule with
+    fewer weights ignores the features after them (the earlier design's rows in the benchmark)."""
     accept: float = 1.01
     """Lowest ``evidence`` at which the scorer's phrase is taken without the matcher's agreement."""
     own_words: float = 90.0
@@ -86,6 +95,8 @@ class FusionSettings:
         return self.idle if context == "idle" else self.turn
 
 
+T = TypeVar("T")
+
 Read = Callable[[str, str], Match | None]
 """Text + context -> what the matcher makes of it (``voice.core.matcher.recognize`` over the catalogue)."""
 Support = Callable[[str, Match, str], float]
@@ -105,23 +116,31 @@ def supporter(catalogue: Catalogue) -> Support:
     return support
 
 
-def features(verified: float, phrase: str, transcript: str, support: float) -> tuple[float, ...]:
-    """The evidence for the scorer's phrase, in ``FEATURES`` order."""
+def features(verified: float, phrase: str, transcript: str, support: float,
+             likelihood: float | None = None) -> tuple[float, ...]:
+    """The evidence for the scorer's phrase, in ``FEATURES`` order; ``likelihood``: the free
+    recogniser's mean token log-probability of the phrase (None: not weighed, as if not heard)."""
     text = normalize(transcript)
+    heard = 0.0 if likelihood is None else 1.0 - min(1.0, max(0.0, likelihood / FLOOR_LIKELIHOOD))
     return (1.0, verified, fuzz.ratio(text, phrase) / 100, fuzz.token_set_ratio(text, phrase) / 100,
-            support, float(not text))
+            support, float(not text), heard)
 
 
 def evidence(weights: tuple[float, ...], values: tuple[float, ...]) -> float:
-    z = float(np.dot(weights, values))
+    z = float(sum(w * v for w, v in zip(weights, values)))
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
+Weigh = Callable[[str], "float | None"]
+"""The scorer's phrase -> the free recogniser's likelihood of it on the same audio (None: not weighed)."""
+
+
 def decide(context: str, scored: Hypothesis, ask: Callable[[], Hypothesis | None], read: Read,
-           rule: Rule, support: Support) -> tuple[Match | None, str]:
+           rule: Rule, support: Support, weigh: Weigh = lambda phrase: None) -> tuple[Match | None, str]:
     """The decision for one utterance, and which path made it (``sure``, ``floor``, ``agree``,
     ``evidence``, ``own-words``, ``disagree``, ``alone``). ``ask`` gives the second opinion (None
-    when there is none); it is called only off the ``sure`` and ``floor`` paths."""
+    when there is none); it and ``weigh`` (after it) are called only off the ``sure`` and ``floor``
+    paths, ``weigh`` only when the two disagree."""
     verified = scored.detail.get("verified")
     phrase = scored.detail.get("forced", "")
     # The scorer's own floor (for when it is used alone) does not apply here: its phrase is read as is.
@@ -139,7 +158,9 @@ def decide(context: str, scored: Hypothesis, ask: Callable[[], Hypothesis | None
     if mine is not None and theirs is not None and (theirs.intent, theirs.slots) == (mine.intent, mine.slots):
         return mine, "agree"
     if mine is not None:
-        values = features(verified, phrase, second.text, support(second.text, mine, context))
+        # A rule without a likelihood weight (the earlier design) does not pay for weighing.
+        weighed = weigh(phrase) if len(rule.weights) > FEATURES.index("likelihood") else None
+        values = features(verified, phrase, second.text, support(second.text, mine, context), weighed)
         if evidence(rule.weights, values) >= rule.accept:
             return mine, "evidence"
     if theirs is not None and theirs.score >= rule.own_words:
@@ -214,10 +235,16 @@ class FusedRecognizer:
         rule = self.settings.of(context)
         prepared = getattr(self.second, "prepare", None)
         ask = (lambda: self._guarded(prepared)) if prepared is not None else (lambda: None)
-        return decided_early(lambda: decide(context, scored, ask, self._read, rule, self._support),
+        return decided_early(lambda: decide(context, scored, ask, self._read, rule, self._support, self._weigh),
                              scored, context, self.catalogue, intents)
 
-    def _guarded(self, work: Callable[[], Hypothesis]) -> Hypothesis | None:
+    def _weigh(self, phrase: str) -> float | None:
+        """The second opinion's likelihood of ``phrase`` on the utterance it has just transcribed (None
+        when it cannot weigh phrases, or fails to)."""
+        likelihood = getattr(self.second, "likelihood", None)
+        return None if likelihood is None else self._guarded(lambda: likelihood([phrase])[0])
+
+    def _guarded(self, work: Callable[[], T]) -> T | None:
         """The second opinion, or None when it fails on this utterance (the scorer alone decides then:
         one odd utterance must not take the microphone down)."""
         try:
@@ -239,7 +266,7 @@ class FusedRecognizer:
             return second
 
         match, path = decide(self._decoding, scored, ask, self._read, self.settings.of(self._decoding),
-                             self._support)
+                             self._support, self._weigh)
         if self.second is not None and not heard:
             self.second.start()  # not needed: drop what it buffered
         self.second_opinions += bool(heard)
