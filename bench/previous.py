@@ -1,8 +1,12 @@
-"""The listening stage as it was before the verifier and the framing words (2026-12-02, first
-redesign), kept as a row of its own so that every change shows its gain on the same clips in the same
-run: the scorer's raw confidence (best phrase against the free path, per frame) where the verifier's
-probability now is, the rule's numbers as they were tuned then, and the matcher reading whole
-phrases only.
+"""The listening stage's earlier designs, kept as rows of their own so that every change shows its
+gain on the same clips in the same run.
+
+- First redesign (before the verifier and the framing words): the scorer's raw confidence (best
+  phrase against the free path, per frame) where the verifier's probability now is, the rule's
+  numbers as they were tuned then, and the matcher reading whole phrases only.
+- Second redesign (the verifier and the framing words, before Whisper weighed the scorer's phrase):
+  today's verifier and matcher, the rule as tuned then; its six weights leave the ``likelihood``
+  feature out.
 """
 
 from __future__ import annotations
@@ -23,6 +27,13 @@ SETTINGS = FusionSettings(
               own_words=92.0, extra_phones=1.5, sure_phones=6))
 
 
+SECOND = FusionSettings(
+    idle=Rule(sure=0.9, floor=0.01, weights=(-5.392, 3.986, 1.764, 2.384, 1.698, -0.103), accept=0.9,
+              own_words=92.0, extra_phones=9.0, sure_phones=0),
+    turn=Rule(sure=0.9, floor=0.2, weights=(-5.694, 4.063, 0.274, 4.113, 1.883, 0.205), accept=0.8,
+              own_words=92.0, extra_phones=2.0, sure_phones=0))
+
+
 @functools.lru_cache(maxsize=200_000)
 def read(text: str, context: str) -> Match | None:
     """The matcher without framing words (whole phrases only)."""
@@ -40,8 +51,9 @@ def confidence(u: dict, context: str) -> float | None:
 
 
 PIPELINES: dict[str, Callable[[dict, str], Decision]] = {
-    "before today: ctc alone (raw confidence)": ctc_alone(CtcSettings(idle_floor=-0.05, turn_floor=-0.075),
+    "first redesign: ctc alone (raw confidence)": ctc_alone(CtcSettings(idle_floor=-0.05, turn_floor=-0.075),
                                                            strength=confidence, reader=read),
-    "before today: whisper alone (whole phrases)": whisper_stage(read),
-    "before today: fused (raw confidence, whole phrases)": fused(SETTINGS, strength=confidence, reader=read),
+    "first redesign: whisper alone (whole phrases)": whisper_stage(read),
+    "first redesign: fused (raw confidence, whole phrases)": fused(SETTINGS, strength=confidence, reader=read),
+    "second redesign: fused (verifier, framing words; no likelihood)": fused(SECOND),
 }

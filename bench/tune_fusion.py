@@ -8,8 +8,9 @@ its own everyday sentences (``bench/phrasings.yaml``); the test split is never r
    meant, 0 otherwise);
 1. the scorer's floor when it is used alone;
 2. the fused rule's evidence weights: a logistic regression, fitted on every development utterance
-   the scorer put a phrase on (1 when that phrase is what was meant, 0 otherwise: other speech, or
-   the wrong command), over ``voice.speech.fusion.features``;
+   the scorer put a phrase on and the second opinion does not agree with, as the rule weighs only
+   those (1 when that phrase is what was meant, 0 otherwise: other speech, or the wrong command),
+   over ``voice.speech.fusion.features``;
 3. the rule's ``sure``, ``floor``, ``accept`` and ``own_words``, by search: the most accurate
    setting whose false accepts stay within ``MAX_FALSE`` (ties: fewer second opinions).
 It prints the settings to put into ``VERIFIERS``, ``CtcSettings`` and ``FusionSettings`` (they are code, not a file
@@ -70,8 +71,12 @@ def fit_verifier(rows: list[dict], feats: dict) -> Verifier:
 def _samples(rows: list[dict], feats: dict, verifiers: dict[str, Verifier]) -> tuple[np.ndarray, np.ndarray]:
     x, y = [], []
     for row, u, mine, ok in _scored(rows, feats):
+        theirs = read(u["whisper_text"], row["context"]) if u["whisper_text"] else None
+        if theirs is not None and (theirs.intent, theirs.slots) == (mine.intent, mine.slots):
+            continue  # the rule takes these on the agreement: the evidence weighs only disagreements
         p = verified(u, row["context"], verifiers)
-        x.append(features(p, u["forced"], u["whisper_text"], support()(u["whisper_text"], mine, row["context"])))
+        x.append(features(p, u["forced"], u["whisper_text"], support()(u["whisper_text"], mine, row["context"]),
+                          u.get("likelihood")))
         y.append(ok)
     return np.array(x), np.array(y)
 
@@ -105,7 +110,7 @@ def main() -> None:
         print(f"  evidence weights, {context}: {weights} ({int(y.sum())} right / {len(y)} phrases)")
         best = None
         grid = itertools.product((0.5, 0.7, 0.8, 0.9, 0.95, 0.98), (0.01, 0.03, 0.05, 0.1, 0.2, 0.3),
-                                 (0.6, 0.7, 0.8, 0.9, 1.01), (92.0, 101.0), (1.5, 2.0, 9.0), (0, 4))
+                                 (0.5, 0.6, 0.7, 0.8, 0.9, 1.01), (92.0, 101.0), (1.5, 2.0, 9.0), (0, 4))
         for sure, floor, accept, own, extra, phones in grid:
             rule = Rule(sure, floor, weights, accept, own, extra, phones)
             acc, fa, asked = _measure(mine, feats, fused(FusionSettings(idle=rule, turn=rule), verifiers))
