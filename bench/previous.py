@@ -4,9 +4,9 @@ gain on the same clips in the same run.
 - First redesign (before the verifier and the framing words): the scorer's raw confidence (best
   phrase against the free path, per frame) where the verifier's probability now is, the rule's
   numbers as they were tuned then, and the matcher reading whole phrases only.
-- Second redesign (the verifier and the framing words, before Whisper weighed the scorer's phrase):
-  today's verifier and matcher, the rule as tuned then; its six weights leave the ``likelihood``
-  feature out.
+- Tried and not shipped: the fused rule weighing Whisper's likelihood of the scorer's phrase (the
+  ``likelihood`` feature), with the numbers ``bench/tune_fusion.py --keep-verifier`` chose for it on
+  the development voices.
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ SETTINGS = FusionSettings(
               own_words=92.0, extra_phones=1.5, sure_phones=6))
 
 
-SECOND = FusionSettings(
-    idle=Rule(sure=0.9, floor=0.01, weights=(-5.392, 3.986, 1.764, 2.384, 1.698, -0.103), accept=0.9,
+LIKELIHOOD = FusionSettings(
+    idle=Rule(sure=0.95, floor=0.03, weights=(-6.199, 3.931, 0.327, 2.052, 1.669, -0.286, 2.705), accept=0.7,
               own_words=92.0, extra_phones=9.0, sure_phones=0),
-    turn=Rule(sure=0.9, floor=0.2, weights=(-5.694, 4.063, 0.274, 4.113, 1.883, 0.205), accept=0.8,
-              own_words=92.0, extra_phones=2.0, sure_phones=0))
+    turn=Rule(sure=0.9, floor=0.2, weights=(-5.898, 4.145, -0.164, 2.761, 1.018, 0.236, 2.542), accept=0.7,
+              own_words=101.0, extra_phones=2.0, sure_phones=0))
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -55,5 +55,5 @@ PIPELINES: dict[str, Callable[[dict, str], Decision]] = {
                                                            strength=confidence, reader=read),
     "first redesign: whisper alone (whole phrases)": whisper_stage(read),
     "first redesign: fused (raw confidence, whole phrases)": fused(SETTINGS, strength=confidence, reader=read),
-    "second redesign: fused (verifier, framing words; no likelihood)": fused(SECOND),
+    "tried, not shipped: fused weighing Whisper's likelihood of the scorer's phrase": fused(LIKELIHOOD),
 }

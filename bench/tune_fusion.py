@@ -14,7 +14,8 @@ its own everyday sentences (``bench/phrasings.yaml``); the test split is never r
 3. the rule's ``sure``, ``floor``, ``accept`` and ``own_words``, by search: the most accurate
    setting whose false accepts stay within ``MAX_FALSE`` (ties: fewer second opinions).
 It prints the settings to put into ``VERIFIERS``, ``CtcSettings`` and ``FusionSettings`` (they are code, not a file
-read at run time).
+read at run time). ``--keep-verifier`` skips step 0 and chooses the rest over the verifier as shipped;
+``--no-likelihood`` leaves Whisper's likelihood of the scorer's phrase out of the evidence (the ablation).
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ from ears import FEATURES, load_rows  # noqa: E402
 from ears_tables import ctc_alone, fused, load_features, read, score, support, verified  # noqa: E402
 from voice.speech.ctc_engine import CtcSettings  # noqa: E402
 from voice.speech.ctc_graph import GARBAGE  # noqa: E402
-from voice.speech.fusion import FusionSettings, Rule, features  # noqa: E402
-from voice.speech.verify import Verifier  # noqa: E402
+from voice.speech.fusion import FEATURES as FEATURES_, FusionSettings, Rule, features  # noqa: E402
+from voice.speech.verify import Verifier, verifier  # noqa: E402
 
 MAX_FALSE = 0.005
 """Allowed share of development sentences taken as a command, per context (the target is 0.5 %)."""
@@ -93,7 +94,11 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 40
 def main() -> None:
     feats = load_features(FEATURES / "features.jsonl")
     rows = [r for r in load_rows() if r["split"] == "dev"]
-    verifiers = {context: fit_verifier([r for r in rows if r["context"] == context], feats) for context in ("idle", "turn")}
+    if "--keep-verifier" in sys.argv:  # only the rule is chosen again, over the verifier as shipped
+        verifiers = {context: verifier(context) for context in ("idle", "turn")}
+    else:
+        verifiers = {context: fit_verifier([r for r in rows if r["context"] == context], feats)
+                     for context in ("idle", "turn")}
     for context, v in verifiers.items():
         print(f"verifier, {context}: {v}")
     for context in ("idle", "turn"):
@@ -106,6 +111,8 @@ def main() -> None:
         print(f"ctc alone, {context}: floor={best[2]} (dev accuracy {best[0]:.1%}, false accepts {best[1]:.2%})"
               if best else f"ctc alone, {context}: nothing within {MAX_FALSE:.1%}")
         x, y = _samples(mine, feats, verifiers)
+        if "--no-likelihood" in sys.argv:  # the ablation: the same search without Whisper's likelihood
+            x = x[:, :FEATURES_.index("likelihood")]
         weights = tuple(round(float(v), 3) for v in fit_logistic(x, y))
         print(f"  evidence weights, {context}: {weights} ({int(y.sum())} right / {len(y)} phrases)")
         best = None

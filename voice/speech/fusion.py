@@ -85,7 +85,10 @@ class FusionSettings:
     idle: Rule = Rule(sure=0.9, floor=0.01, weights=(-5.392, 3.986, 1.764, 2.384, 1.698, -0.103), accept=0.9,
                       own_words=92.0, extra_phones=9.0, sure_phones=0)
     """Between rituals; from ``bench/tune_fusion.py`` (development voices: 75.4 % right, 0.42 % false
-    accepts, second opinion on 73 % of utterances)."""
+    accepts, second opinion on 73 % of utterances). Its six weights leave out ``likelihood``: weighing
+    Whisper's likelihood of the scorer's phrase, tuned the same way, got no more right on the
+    development voices between rituals and fewer on the test voices (BENCHMARKS.md), so the shipped
+    rule does not pay for it."""
     turn: Rule = Rule(sure=0.9, floor=0.2, weights=(-5.694, 4.063, 0.274, 4.113, 1.883, 0.205), accept=0.8,
                       own_words=92.0, extra_phones=2.0, sure_phones=0)
     """During a ritual; from the same search (development voices: 69.8 % right, 0.42 % false accepts,
