@@ -51,7 +51,8 @@ def test_every_name_and_alias_of_every_ritual_can_start_it(catalogue, library):
 
 @pytest.mark.parametrize("text,intent", [
     ("what rituals are there", "list_rituals"), ("help", "help"), ("what can I say", "help"),
-    ("yes please", "yes"), ("no thanks", "no"), ("stop", "stop"),
+    ("yes please", "yes"), ("no thanks", "no"), ("stop", "stop"), ("how do we use it", "help"),
+    ("how long have we kept up our streak", "ask_streak"),
 ])
 def test_idle_commands(catalogue, text, intent):
     assert _intent(catalogue, text) == (intent, None)
@@ -72,7 +73,8 @@ def test_everyday_speech_starts_nothing(catalogue, text):
     ("keep going", "resume"), ("skip", "skip"), ("next question", "skip"), ("repeat that", "repeat"),
     ("could you say that again", "repeat"), ("how much time is left", "time_left"),
     ("how much time do we have", "time_left"), ("I'm done", "done"), ("that's it", "done"),
-    ("i am finished", "done"),
+    ("i am finished", "done"), ("hang on a minute", "pause"), ("I have finished", "done"),
+    ("how many seconds have we got left", "time_left"),
 ])
 def test_whole_commands_are_heard_during_a_turn(catalogue, text, intent):
     assert _intent(catalogue, text, "turn") == (intent, None)
@@ -82,6 +84,7 @@ def test_whole_commands_are_heard_during_a_turn(catalogue, text, intent):
     "I appreciate you stopping at the store", "I'm done with that project", "I'm done talking about work",
     "the meeting was paused twice", "I wanted to skip lunch", "let's check in", "what rituals are there",
     "yes", "no", "help", "top", "I had a nice time with you", "it was hard to keep going today",
+    "I've finished talking about the garden", "hang on the coats by the door", "how do I use the oven",
 ])
 def test_a_partner_talking_during_a_turn_triggers_nothing(catalogue, text):
     assert _intent(catalogue, text, "turn") is None
