@@ -4,6 +4,8 @@ gain on the same clips in the same run.
 - First redesign (before the verifier and the framing words): the scorer's raw confidence (best
   phrase against the free path, per frame) where the verifier's probability now is, the rule's
   numbers as they were tuned then, and the matcher reading whole phrases only.
+- Second redesign's rule: the fused rule as tuned on 2026-12-02 (the corpus of that day), before the
+  five phrasings of 2026-12-03 and the re-tuning on that day's corpus.
 - Tried and not shipped: the fused rule weighing Whisper's likelihood of the scorer's phrase (the
   ``likelihood`` feature), with the numbers ``bench/tune_fusion.py --keep-verifier`` chose for it on
   the development voices.
@@ -25,6 +27,13 @@ SETTINGS = FusionSettings(
               own_words=92.0, extra_phones=1.5, sure_phones=4),
     turn=Rule(sure=-0.2, floor=-0.8, weights=(-3.757, 3.833, 1.681, 4.379, 2.628, 0.323), accept=0.7,
               own_words=92.0, extra_phones=1.5, sure_phones=6))
+
+
+SECOND = FusionSettings(
+    idle=Rule(sure=0.9, floor=0.01, weights=(-5.392, 3.986, 1.764, 2.384, 1.698, -0.103), accept=0.9,
+              own_words=92.0, extra_phones=9.0, sure_phones=0),
+    turn=Rule(sure=0.9, floor=0.2, weights=(-5.694, 4.063, 0.274, 4.113, 1.883, 0.205), accept=0.8,
+              own_words=92.0, extra_phones=2.0, sure_phones=0))
 
 
 LIKELIHOOD = FusionSettings(
@@ -55,5 +64,6 @@ PIPELINES: dict[str, Callable[[dict, str], Decision]] = {
                                                            strength=confidence, reader=read),
     "first redesign: whisper alone (whole phrases)": whisper_stage(read),
     "first redesign: fused (raw confidence, whole phrases)": fused(SETTINGS, strength=confidence, reader=read),
+    "second redesign: fused, the rule tuned on 2026-12-02": fused(SECOND),
     "tried, not shipped: fused weighing Whisper's likelihood of the scorer's phrase": fused(LIKELIHOOD),
 }

@@ -2,7 +2,7 @@
 
 ``bench/ears.py`` times every engine while hearing the whole corpus on both cores, often beside
 other work; this hears a seeded sample of the test clips again in one process (the cores otherwise
-idle) and decides them with today's fused rule from those fresh timings, so that the latency figures
+idle) and decides them with today's fused rule and the rule of 2026-12-02 from those fresh timings, so that the latency figures
 can be read without the load of a long run. Prints one markdown table.
 """
 
@@ -32,17 +32,18 @@ def main() -> None:
     for name in sorted(chosen):
         contexts = sorted({r["context"] for r in rows if r["audio"] == name})
         feats[name] = ears.hear_audio(name, ears.read_wav(ears.CORPUS / name), contexts, False)
-    r = score(rows, feats, fused(FusionSettings()))
+    from previous import SECOND  # the rule of 2026-12-02, decided from the same fresh timings
     ctc = [u["ctc_ms"] for f in feats.values() for c in f["contexts"].values() for u in c["utterances"]]
     whisper = [u["whisper_ms"] for f in feats.values() for c in f["contexts"].values() for u in c["utterances"]]
     p = lambda v, q: float(np.percentile(v, q))  # noqa: E731
-    print("| clips (rows) | scorer p50 / p95 ms | Whisper p50 / p95 ms | fused compute p50 / p95 ms "
+    print("| rule | clips (rows) | scorer p50 / p95 ms | Whisper p50 / p95 ms | fused compute p50 / p95 ms "
           "| after end of speech p50 / p95 ms | second opinion |")
-    print("|---|---|---|---|---|---|")
-    print(f"| {clips} ({len(rows)}) | {p(ctc, 50):.0f} / {p(ctc, 95):.0f} | {p(whisper, 50):.0f} / {p(whisper, 95):.0f} "
-          f"| {r['latency_p50']:.0f} / {r['latency_p95']:.0f} | {r['after_p50']:.0f} / {r['after_p95']:.0f} "
-          f"| {r['second_share']:.1%} |")
-
+    print("|---|---|---|---|---|---|---|")
+    for name, settings in (("shipped", FusionSettings()), ("rule of 2026-12-02", SECOND)):
+        r = score(rows, feats, fused(settings))
+        print(f"| {name} | {clips} ({len(rows)}) | {p(ctc, 50):.0f} / {p(ctc, 95):.0f} "
+              f"| {p(whisper, 50):.0f} / {p(whisper, 95):.0f} | {r['latency_p50']:.0f} / {r['latency_p95']:.0f} "
+              f"| {r['after_p50']:.0f} / {r['after_p95']:.0f} | {r['second_share']:.1%} |")
 
 if __name__ == "__main__":
     main()
