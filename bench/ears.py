@@ -12,8 +12,7 @@
 ``--split dev`` hears the development split only (for tuning); the default hears both and reports
 the test split. ``--workers N`` (default 2) processes. ``--rescore`` searches every cached clip again
 from the phoneme model's kept output (bench/out/ears/log_probs) after a change of the scorer, without
-hearing the corpus again. ``--likelihood`` adds Whisper's likelihood of the scorer's phrase to a cache
-heard before it was measured (about 8 minutes), and stops.
+hearing the corpus again.
 """
 
 from __future__ import annotations
@@ -36,7 +35,6 @@ from voice.library.rituals import load_library  # noqa: E402
 from voice.audio import RATE  # noqa: E402
 from voice.audio.convert import read_wav  # noqa: E402
 from voice.device.evaluate import ListeningPipeline  # noqa: E402
-from voice.speech.ctc_graph import GARBAGE  # noqa: E402
 from voice.speech.recognizer import Hypothesis  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -118,7 +116,7 @@ def hear_audio(audio_name: str, audio: np.ndarray, contexts: list[str], baseline
             whisper.start()
             whisper.accept(utterance)
             w, w_ms = _timed(whisper.finish)
-            row.update(whisper_text=w.text, whisper_ms=w_ms, **_weighed(whisper, row.get("forced")))
+            row.update(whisper_text=w.text, whisper_ms=w_ms)
             rows.append(row)
         out["contexts"][context] = {"utterances": rows}
         if baseline:  # the earlier stage, over its own decoders (their state carries between utterances)
@@ -127,33 +125,6 @@ def hear_audio(audio_name: str, audio: np.ndarray, contexts: list[str], baseline
                                             sphinx_ms=round(latency, 2))
     out["rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return out
-
-
-def _weighed(whisper, forced: str | None) -> dict:  # noqa: ANN001
-    """Whisper's likelihood of the scorer's phrase (``WhisperRecognizer.likelihood``), when the rule
-    could weigh it (a phrase with no unknown word), and its cost."""
-    if not forced or GARBAGE in forced:
-        return {}
-    (likelihood,), ms = _timed(whisper.likelihood, [forced])
-    return {"likelihood": None if likelihood is None else round(likelihood, 4), "likelihood_ms": ms}
-
-
-def _add_likelihood(line: str) -> str:
-    """``--likelihood``: one cached clip transcribed again (to have Whisper's encoding of each
-    utterance) and the scorer's phrase weighed in it."""
-    clip = json.loads(line)
-    whisper = _engines["whisper"]
-    tap = Tap()
-    for _ in ListeningPipeline(tap, _engines["catalogue"]).heard(read_wav(CORPUS / clip["audio"]), "idle"):
-        pass
-    for context, found in clip["contexts"].items():
-        for utterance, row in zip(tap.utterances, found["utterances"]):
-            whisper.set_context(context)
-            whisper.start()
-            whisper.accept(utterance)
-            whisper.finish()
-            row.update(_weighed(whisper, row.get("forced")))
-    return json.dumps(clip)
 
 
 def _ctc_fields(h: Hypothesis) -> dict:
@@ -175,14 +146,13 @@ def _rescore(line: str) -> str:
     return json.dumps(clip)
 
 
-def rescore(workers: int, redo=_rescore) -> None:  # noqa: ANN001
+def rescore(workers: int) -> None:
     """``--rescore``: the scorer's part of every cached clip searched again with today's code (after
-    a change of the search or of what it reports), without hearing the corpus again; ``redo`` is what
-    is done again to each clip (``--likelihood``: ``_add_likelihood``)."""
+    a change of the search or of what it reports), without hearing the corpus again."""
     path = FEATURES / "features.jsonl"
     lines = [line for line in path.read_text().splitlines() if line.strip()]
     with Pool(workers, initializer=_init_worker) as pool:
-        out = list(pool.imap(redo, lines, chunksize=16))
+        out = list(pool.imap(_rescore, lines, chunksize=16))
     path.with_suffix(".tmp").write_text("\n".join(out) + "\n")
     path.with_suffix(".tmp").replace(path)
 
@@ -251,9 +221,6 @@ def main() -> None:
     workers = int(sys.argv[sys.argv.index("--workers") + 1]) if "--workers" in sys.argv else 2
     if "--rescore" in sys.argv:
         rescore(workers)
-    if "--likelihood" in sys.argv:
-        rescore(workers, _add_likelihood)
-        return
     features(split, workers)
     if split is None and not (FEATURES / "baseline.jsonl").exists():
         from baseline import main as baseline

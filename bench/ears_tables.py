@@ -131,16 +131,11 @@ def fused(settings: FusionSettings, verifiers: dict[str, Verifier] | None = None
             scored = Hypothesis(u["ctc_text"], detail={"verified": sure(u, context), "forced": u["forced"] or "",
                                                        "heard_phones": u.get("heard_phones", 0),
                                                        "path_phones": u.get("path_phones", 0)})
-            weighed: list[float] = []  # the likelihood's cost, where the rule asked for it
-
-            def weigh(_phrase: str, u: dict = u) -> float | None:
-                weighed.append(u.get("likelihood_ms", 0.0))
-                return u.get("likelihood")
             match, path = decide(context, scored, lambda u=u: Hypothesis(u["whisper_text"]), reader,
-                                 settings.of(context), support(), weigh)
+                                 settings.of(context), support())
             asked = path in ASKED
             asked_any |= asked
-            ms = u["ctc_ms"] + (u["whisper_ms"] + sum(weighed) if asked else 0.0)
+            ms = u["ctc_ms"] + (u["whisper_ms"] if asked else 0.0)
             if match is not None:
                 return _got(match), ms, _after(ms), asked_any
         return None, ms, _after(ms), asked_any

@@ -6,9 +6,6 @@ gain on the same clips in the same run.
   numbers as they were tuned then, and the matcher reading whole phrases only.
 - Second redesign's rule: the fused rule as tuned on 2026-12-02 (the corpus of that day), before the
   five phrasings of 2026-12-03 and the re-tuning on that day's corpus.
-- Tried and not shipped: the fused rule weighing Whisper's likelihood of the scorer's phrase (the
-  ``likelihood`` feature), with the numbers ``bench/tune_fusion.py --keep-verifier`` chose for it on
-  the development voices.
 """
 
 from __future__ import annotations
@@ -36,13 +33,6 @@ SECOND = FusionSettings(
               own_words=92.0, extra_phones=2.0, sure_phones=0))
 
 
-LIKELIHOOD = FusionSettings(
-    idle=Rule(sure=0.95, floor=0.03, weights=(-6.199, 3.931, 0.327, 2.052, 1.669, -0.286, 2.705), accept=0.7,
-              own_words=92.0, extra_phones=9.0, sure_phones=0),
-    turn=Rule(sure=0.9, floor=0.2, weights=(-5.898, 4.145, -0.164, 2.761, 1.018, 0.236, 2.542), accept=0.7,
-              own_words=101.0, extra_phones=2.0, sure_phones=0))
-
-
 @functools.lru_cache(maxsize=200_000)
 def read(text: str, context: str) -> Match | None:
     """The matcher without framing words (whole phrases only)."""
@@ -65,5 +55,4 @@ PIPELINES: dict[str, Callable[[dict, str], Decision]] = {
     "first redesign: whisper alone (whole phrases)": whisper_stage(read),
     "first redesign: fused (raw confidence, whole phrases)": fused(SETTINGS, strength=confidence, reader=read),
     "second redesign: fused, the rule tuned on 2026-12-02": fused(SECOND),
-    "tried, not shipped: fused weighing Whisper's likelihood of the scorer's phrase": fused(LIKELIHOOD),
 }

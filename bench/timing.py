@@ -2,8 +2,8 @@
 
 ``bench/ears.py`` times every engine while hearing the whole corpus on both cores, often beside
 other work; this hears a seeded sample of the test clips again in one process (the cores otherwise
-idle) and decides them with today's fused rule and the rule of 2026-12-02 from those fresh timings, so that the latency figures
-can be read without the load of a long run. Prints one markdown table.
+idle) and decides them with today's fused rule and the rule of 2026-12-02 from those fresh timings,
+so that the latency figures can be read without the load of a long run. Prints one markdown table.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ def main() -> None:
         print(f"| {name} | {clips} ({len(rows)}) | {p(ctc, 50):.0f} / {p(ctc, 95):.0f} "
               f"| {p(whisper, 50):.0f} / {p(whisper, 95):.0f} | {r['latency_p50']:.0f} / {r['latency_p95']:.0f} "
               f"| {r['after_p50']:.0f} / {r['after_p95']:.0f} | {r['second_share']:.1%} |")
+
 
 if __name__ == "__main__":
     main()

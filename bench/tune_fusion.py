@@ -14,8 +14,7 @@ its own everyday sentences (``bench/phrasings.yaml``); the test split is never r
 3. the rule's ``sure``, ``floor``, ``accept`` and ``own_words``, by search: the most accurate
    setting whose false accepts stay within ``MAX_FALSE`` (ties: fewer second opinions).
 It prints the settings to put into ``VERIFIERS``, ``CtcSettings`` and ``FusionSettings`` (they are code, not a file
-read at run time). ``--keep-verifier`` skips step 0 and chooses the rest over the verifier as shipped;
-``--no-likelihood`` leaves Whisper's likelihood of the scorer's phrase out of the evidence (the ablation).
+read at run time). ``--keep-verifier`` skips step 0 and chooses the rest over the verifier as shipped.
 """
 
 from __future__ import annotations
@@ -33,7 +32,7 @@ from ears import FEATURES, load_rows  # noqa: E402
 from ears_tables import ctc_alone, fused, load_features, read, score, support, verified  # noqa: E402
 from voice.speech.ctc_engine import CtcSettings  # noqa: E402
 from voice.speech.ctc_graph import GARBAGE  # noqa: E402
-from voice.speech.fusion import FEATURES as FEATURES_, FusionSettings, Rule, features  # noqa: E402
+from voice.speech.fusion import FusionSettings, Rule, features  # noqa: E402
 from voice.speech.verify import Verifier, verifier  # noqa: E402
 
 MAX_FALSE = 0.005
@@ -76,8 +75,7 @@ def _samples(rows: list[dict], feats: dict, verifiers: dict[str, Verifier]) -> t
         if theirs is not None and (theirs.intent, theirs.slots) == (mine.intent, mine.slots):
             continue  # the rule takes these on the agreement: the evidence weighs only disagreements
         p = verified(u, row["context"], verifiers)
-        x.append(features(p, u["forced"], u["whisper_text"], support()(u["whisper_text"], mine, row["context"]),
-                          u.get("likelihood")))
+        x.append(features(p, u["forced"], u["whisper_text"], support()(u["whisper_text"], mine, row["context"])))
         y.append(ok)
     return np.array(x), np.array(y)
 
@@ -111,8 +109,6 @@ def main() -> None:
         print(f"ctc alone, {context}: floor={best[2]} (dev accuracy {best[0]:.1%}, false accepts {best[1]:.2%})"
               if best else f"ctc alone, {context}: nothing within {MAX_FALSE:.1%}")
         x, y = _samples(mine, feats, verifiers)
-        if "--no-likelihood" in sys.argv:  # the ablation: the same search without Whisper's likelihood
-            x = x[:, :FEATURES_.index("likelihood")]
         weights = tuple(round(float(v), 3) for v in fit_logistic(x, y))
         print(f"  evidence weights, {context}: {weights} ({int(y.sum())} right / {len(y)} phrases)")
         best = None

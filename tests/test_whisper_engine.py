@@ -121,26 +121,3 @@ def test_no_prompt_option(catalogue, whisper):
 ])
 def test_cut_repetition(words, capped, kept):
     assert " ".join(cut_repetition(words.split(), capped)) == kept
-
-
-@pytest.fixture(scope="module")
-def direct(catalogue) -> WhisperRecognizer:
-    return WhisperRecognizer(catalogue, mode="direct")
-
-
-def test_the_phrase_said_is_likely_and_a_phrase_forced_onto_other_speech_is_not(direct):
-    """``likelihood`` weighs the scorer's phrase on the audio just transcribed: what was said scores
-    near 0, a command forced onto someone else's sentence far below (the fused rule's evidence)."""
-    _hear(direct, say("skip"), "turn")
-    said, other = direct.likelihood(["skip", "lets check in"])
-    assert said > -1.0 and other < -5.0, (said, other)
-    _hear(direct, say("I'll make some tea"), "turn")
-    (forced,) = direct.likelihood(["next"])
-    assert forced < -5.0, forced
-
-
-def test_nothing_is_weighed_before_a_transcript(catalogue):
-    fresh = WhisperRecognizer(catalogue, mode="direct")
-    assert fresh.likelihood(["stop"]) == [None]
-    fresh.start()
-    assert fresh.likelihood(["stop", "skip"]) == [None, None]

@@ -14,12 +14,8 @@ together they say "stop". The rule, per context:
 2. verified < ``floor``: nothing was said that the context knows; no second opinion;
 3. in between, the free recogniser transcribes the utterance, and
    - if the matcher reads its text as the scorer's intent, that is taken;
-   - else the scorer's phrase is taken when the evidence for it (``evidence``: that probability, how
-     close the transcript is to the phrases of that intent, and how likely the free recogniser finds
-     the phrase itself as the words of the audio) weighs at least ``accept``. The likelihood is what
-     hears a command through another talker: Whisper's free decoding may follow the TV ("my kids"
-     for "skip"), yet it still finds "skip" likely (-1) where a phrase forced onto someone else's
-     sentence is not (-5 to -15);
+   - else the scorer's phrase is taken when the evidence for it (``evidence``: that probability, and
+     how close the transcript is to the phrases of that intent) weighs at least ``accept``;
    - else the transcript's own intent is taken when the matcher is at least ``own_words`` sure;
    - else nothing.
 
@@ -33,7 +29,6 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -46,11 +41,8 @@ from voice.speech.ctc_graph import GARBAGE
 from voice.speech.early import decided_early
 from voice.speech.recognizer import Hypothesis, Recognizer
 
-FEATURES = ("bias", "verified", "ratio", "token_set", "support", "transcript_empty", "likelihood")
+FEATURES = ("bias", "verified", "ratio", "token_set", "support", "transcript_empty")
 """What ``evidence`` weighs, in order (see ``features``)."""
-FLOOR_LIKELIHOOD = -10.0
-"""Whisper's mean token log-probability below which a phrase counts as not heard at all (0 on the
-``likelihood`` feature's 0-1 scale)."""
 
 
 @dataclass(frozen=True)
@@ -63,8 +55,7 @@ class Rule:
     floor: float
     """Below this probability the utterance is no command of this context."""
     weights: tuple[float, ...] = (0.0,) * len(FEATURES)
-    """Logistic weights of ``FEATURES``; their sum, through a sigmoid, is ``evidence``. A rule with
-    fewer weights ignores the features after them (the earlier design's rows in the benchmark)."""
+    """Logistic weights of ``FEATURES``; their sum, through a sigmoid, is ``evidence``."""
     accept: float = 1.01
     """Lowest ``evidence`` at which the scorer's phrase is taken without the matcher's agreement."""
     own_words: float = 90.0
@@ -84,11 +75,8 @@ class FusionSettings:
 
     idle: Rule = Rule(sure=0.9, floor=0.01, weights=(-5.995, 4.379, 0.723, 2.947, 1.879, -0.129), accept=0.8,
                       own_words=92.0, extra_phones=9.0, sure_phones=0)
-    """Between rituals; from ``bench/tune_fusion.py --keep-verifier --no-likelihood`` on 2026-12-03
-    (development voices: 81.5 % right, 0.42 % false accepts, second opinion on 71 % of utterances).
-    Its six weights leave out ``likelihood``: weighing Whisper's likelihood of the scorer's phrase,
-    tuned the same way, got no more right on the development voices between rituals and fewer on the
-    test voices (BENCHMARKS.md), so the shipped rule does not pay for it."""
+    """Between rituals; from ``bench/tune_fusion.py --keep-verifier`` on 2026-12-03
+    (development voices: 81.5 % right, 0.42 % false accepts, second opinion on 71 % of utterances)."""
     turn: Rule = Rule(sure=0.9, floor=0.01, weights=(-5.24, 5.034, 0.188, 2.229, 0.901, 0.141), accept=0.7,
                       own_words=101.0, extra_phones=2.0, sure_phones=0)
     """During a ritual; from the same search (development voices: 74.6 % right, 0.49 % false accepts,
@@ -99,8 +87,6 @@ class FusionSettings:
     def of(self, context: str) -> Rule:
         return self.idle if context == "idle" else self.turn
 
-
-T = TypeVar("T")
 
 Read = Callable[[str, str], Match | None]
 """Text + context -> what the matcher makes of it (``voice.core.matcher.recognize`` over the catalogue)."""
@@ -121,31 +107,23 @@ def supporter(catalogue: Catalogue) -> Support:
     return support
 
 
-def features(verified: float, phrase: str, transcript: str, support: float,
-             likelihood: float | None = None) -> tuple[float, ...]:
-    """The evidence for the scorer's phrase, in ``FEATURES`` order; ``likelihood``: the free
-    recogniser's mean token log-probability of the phrase (None: not weighed, as if not heard)."""
+def features(verified: float, phrase: str, transcript: str, support: float) -> tuple[float, ...]:
+    """The evidence for the scorer's phrase, in ``FEATURES`` order."""
     text = normalize(transcript)
-    heard = 0.0 if likelihood is None else 1.0 - min(1.0, max(0.0, likelihood / FLOOR_LIKELIHOOD))
     return (1.0, verified, fuzz.ratio(text, phrase) / 100, fuzz.token_set_ratio(text, phrase) / 100,
-            support, float(not text), heard)
+            support, float(not text))
 
 
 def evidence(weights: tuple[float, ...], values: tuple[float, ...]) -> float:
-    z = float(sum(w * v for w, v in zip(weights, values)))
+    z = float(np.dot(weights, values))
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
-Weigh = Callable[[str], "float | None"]
-"""The scorer's phrase -> the free recogniser's likelihood of it on the same audio (None: not weighed)."""
-
-
 def decide(context: str, scored: Hypothesis, ask: Callable[[], Hypothesis | None], read: Read,
-           rule: Rule, support: Support, weigh: Weigh = lambda phrase: None) -> tuple[Match | None, str]:
+           rule: Rule, support: Support) -> tuple[Match | None, str]:
     """The decision for one utterance, and which path made it (``sure``, ``floor``, ``agree``,
     ``evidence``, ``own-words``, ``disagree``, ``alone``). ``ask`` gives the second opinion (None
-    when there is none); it and ``weigh`` (after it) are called only off the ``sure`` and ``floor``
-    paths, ``weigh`` only when the two disagree."""
+    when there is none); it is called only off the ``sure`` and ``floor`` paths."""
     verified = scored.detail.get("verified")
     phrase = scored.detail.get("forced", "")
     # The scorer's own floor (for when it is used alone) does not apply here: its phrase is read as is.
@@ -163,9 +141,7 @@ def decide(context: str, scored: Hypothesis, ask: Callable[[], Hypothesis | None
     if mine is not None and theirs is not None and (theirs.intent, theirs.slots) == (mine.intent, mine.slots):
         return mine, "agree"
     if mine is not None:
-        # A rule without a likelihood weight (the earlier design) does not pay for weighing.
-        weighed = weigh(phrase) if len(rule.weights) > FEATURES.index("likelihood") else None
-        values = features(verified, phrase, second.text, support(second.text, mine, context), weighed)
+        values = features(verified, phrase, second.text, support(second.text, mine, context))
         if evidence(rule.weights, values) >= rule.accept:
             return mine, "evidence"
     if theirs is not None and theirs.score >= rule.own_words:
@@ -240,16 +216,10 @@ class FusedRecognizer:
         rule = self.settings.of(context)
         prepared = getattr(self.second, "prepare", None)
         ask = (lambda: self._guarded(prepared)) if prepared is not None else (lambda: None)
-        return decided_early(lambda: decide(context, scored, ask, self._read, rule, self._support, self._weigh),
+        return decided_early(lambda: decide(context, scored, ask, self._read, rule, self._support),
                              scored, context, self.catalogue, intents)
 
-    def _weigh(self, phrase: str) -> float | None:
-        """The second opinion's likelihood of ``phrase`` on the utterance it has just transcribed (None
-        when it cannot weigh phrases, or fails to)."""
-        likelihood = getattr(self.second, "likelihood", None)
-        return None if likelihood is None else self._guarded(lambda: likelihood([phrase])[0])
-
-    def _guarded(self, work: Callable[[], T]) -> T | None:
+    def _guarded(self, work: Callable[[], Hypothesis]) -> Hypothesis | None:
         """The second opinion, or None when it fails on this utterance (the scorer alone decides then:
         one odd utterance must not take the microphone down)."""
         try:
@@ -271,7 +241,7 @@ class FusedRecognizer:
             return second
 
         match, path = decide(self._decoding, scored, ask, self._read, self.settings.of(self._decoding),
-                             self._support, self._weigh)
+                             self._support)
         if self.second is not None and not heard:
             self.second.start()  # not needed: drop what it buffered
         self.second_opinions += bool(heard)

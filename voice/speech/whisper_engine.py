@@ -53,14 +53,6 @@ def prompt_items(catalogue: Catalogue, context: Context) -> tuple[list[str], lis
     return commands, list(titles.values())
 
 
-def display(phrase: str) -> str:
-    """A normalised phrase as Whisper would write it after the prompt ("lets check in" -> "let's check
-    in"). Not capitalised: after the turn's prompt (a list) Whisper writes a command in lower case,
-    and "skip" and "stop" said by flite's slt there scored -2.1 and -3.0 capitalised against -0.2 and
-    -0.3 in lower case."""
-    return " ".join(_CONTRACTIONS.get(w, w) for w in phrase.split())
-
-
 def cut_repetition(words: list[str], capped: bool) -> list[str]:
     """``words`` up to where they start repeating themselves to the end ("stop stop stop" -> "stop"):
     the loop a too-short window causes. Compared as normalised words, as the copies differ in case
@@ -128,9 +120,6 @@ class WhisperRecognizer:
         self._chunks: list[np.ndarray] = []
         self._early: tuple[int, Hypothesis] | None = None
         """(chunks transcribed, their hypothesis) from ``prepare``."""
-        self._encoded: tuple[Any, int, list[int]] | None = None
-        """(the encoder's output, frames of audio in it, the start sequence) of the last direct
-        transcript, for ``likelihood``."""
 
     def _prompt(self, catalogue: Catalogue, context: Context) -> str:
         """A short natural sentence naming the context's commands; the last names are dropped until
@@ -154,7 +143,6 @@ class WhisperRecognizer:
         self._utterance_context = self._context  # the prompt the utterance began with
         self._chunks = []
         self._early = None
-        self._encoded = None
 
     def accept(self, audio: np.ndarray) -> None:
         self._chunks.append(np.asarray(audio, dtype=np.int16).copy())
@@ -186,26 +174,6 @@ class WhisperRecognizer:
             return Hypothesis("", rejected=True, detail={**detail, "reason": "no speech"})
         return Hypothesis(text, detail=detail)
 
-    def likelihood(self, texts: list[str]) -> list[float | None]:
-        """How likely Whisper finds each text as the words of the utterance just transcribed: the mean
-        log-probability of its tokens and of the end after them, given the same prompt and audio.
-        Whisper's free decoding may follow another talker ("my kids" for a "skip" said over a TV);
-        this asks whether the scorer's phrase was also heard. None for each text when there is no
-        encoding (faster-whisper's own path, or no audio)."""
-        if self._encoded is None or not texts:
-            return [None] * len(texts)
-        encoded, frames, start = self._encoded
-        tok = self._tokenizer
-        batch = [tok.encode(" " + display(t)) for t in texts]
-        import ctranslate2
-        many = ctranslate2.StorageView.from_array(np.repeat(np.asarray(encoded), len(batch), axis=0))
-        try:
-            results = self.model.model.align(many, start, batch, [frames] * len(batch))
-        except (RuntimeError, ValueError) as exc:
-            raise AudioError(f"Whisper failed to weigh a phrase on this audio ({exc.__class__.__name__}).") from exc
-        return [float(np.mean(np.log(np.maximum(r.text_token_probs, 1e-12)))) if r.text_token_probs else None
-                for r in results]
-
     def _transcribe(self, audio: np.ndarray, prompt: str | None) -> tuple[str, str, dict[str, Any]]:
         """faster-whisper's path: (raw text, normalised text, scores)."""
         # temperature 0 only: no random fallback decodes, so the same audio gives the same words
@@ -232,11 +200,8 @@ class WhisperRecognizer:
         tokens = [tok.sot_prev, *tok.encode(" " + prompt.strip())] if prompt else []
         tokens += [*tok.sot_sequence, tok.no_timestamps]  # as faster-whisper builds its prompt
         max_length = min(self.model.max_length, len(tokens) + 4 + math.ceil(self.tokens_per_second * seconds))
-        # Encoded once: ``likelihood`` reads the same encoding for the scorer's phrase.
-        encoded = self.model.model.encode(ctranslate2.StorageView.from_array(np.ascontiguousarray(features[None])))
-        self._encoded = (encoded, min(features.shape[-1], math.ceil(seconds * 100)), tokens)
         result = self.model.model.generate(
-            encoded, [tokens],
+            ctranslate2.StorageView.from_array(np.ascontiguousarray(features[None])), [tokens],
             beam_size=1, max_length=max_length, return_scores=True, return_no_speech_prob=True,
             suppress_blank=True, suppress_tokens=self._suppress)[0]
         generated = result.sequences_ids[0]
