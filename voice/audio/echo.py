@@ -3,9 +3,10 @@
 Without it, "stop" said while the device talks arrives mixed with the device's prompt and cannot be
 understood (barge-in fails). The skill knows exactly what it plays, so Speex's adaptive echo
 canceller (libspeexdsp, from Debian) learns the room's echo path from that reference and removes it.
-The player pushes every block it plays (silence too) into ``ReferenceTap``; the microphone side
-takes the same number of samples for each chunk it captures. Both run on the sound card's clock,
-so the offset between them stays constant, and the filter (200 ms) absorbs it. Measured through a
+The player pushes every block it plays (silence too) into ``ReferenceTap``; the microphone's
+callback takes the same number of samples for each chunk it captures, at the moment it captures
+it (``MicrophoneSource.pairs``). Both callbacks run on the sound card's clock, so the offset between
+them stays constant, and the filter (200 ms) absorbs it. Measured through a
 virtual sound card: 25-35 dB less echo once converged (after 3-5 s of device speech).
 What the linear filter leaves (and all of it before it has converged) still sounds like speech to
 voice-activity detection and would hold an utterance open over a whole prompt, swallowing a "stop"
@@ -99,7 +100,7 @@ class ReferenceTap:
     def push(self, block: np.ndarray) -> None:
         with self._lock:
             self._buffer = np.concatenate([self._buffer, block])
-            if len(self._buffer) > self._max:  # the microphone fell behind: keep the delay bounded
+            if len(self._buffer) > self._max:  # the speaker's callback ran ahead: keep the delay bounded
                 self._buffer = self._buffer[-self._max:]
 
     def take(self, n: int) -> np.ndarray:

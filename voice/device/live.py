@@ -68,7 +68,7 @@ class LiveRoom(NoDisplay):
         # warmed up made the device hear itself more, not less, as long as its reference drifts out
         # of step with the microphone (BENCHMARKS.md, "From the first prompt").
         self.player = Player(self._played, self._playing, time.monotonic, device, self._tap.push)
-        self._mic = MicrophoneSource(device)
+        self._mic = MicrophoneSource(device, reference=self._tap.take)
         self._threads = [threading.Thread(target=self._listen, name="microphone", daemon=True),
                          threading.Thread(target=self._speak, name="speech", daemon=True)]
         for thread in self._threads:
@@ -78,10 +78,10 @@ class LiveRoom(NoDisplay):
 
     def _listen(self) -> None:
         try:
-            for chunk in self._mic.chunks():
+            for chunk, played in self._mic.pairs():
                 if self._closed.is_set():
                     return
-                heard, playing_db = self._stage.hear(chunk, self._tap.take(len(chunk)))
+                heard, playing_db = self._stage.hear(chunk, played)
                 with self._lock:
                     self._heard_audio = True
                 now = time.monotonic()
