@@ -38,12 +38,12 @@ from voice.audio.measure import sound_spans  # noqa: E402
 class Skill:
     """One live ``rituals listen``, its printed lines timestamped as they arrive."""
 
-    def __init__(self, env: dict[str, str], data: Path, engine: str) -> None:
+    def __init__(self, env: dict[str, str], data: Path, engine: str, root: Path = ROOT) -> None:
         self.lines: queue.Queue[tuple[float, str]] = queue.Queue()
         self.seen: list[tuple[float, str]] = []
         self.proc = subprocess.Popen([sys.executable, "-u", "-m", "voice", "--data-dir", str(data), "listen",
                                       "--engine", engine], env=env, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+                                     stderr=subprocess.DEVNULL, text=True, cwd=root)
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -68,6 +68,38 @@ class Skill:
         self.proc.wait(timeout=30)
 
 
+def session(env: dict[str, str], work: Path, i: int, quiet: bool, moment: float, args: argparse.Namespace,
+            root: Path) -> dict:
+    """One live session of the design at ``root``: what happened to the request, the stop, the quiet."""
+    voice = ("slt", "rms", "awb")[i % 3]
+    request = write(work / f"request-{voice}.wav", say("let's check in", voice))
+    stop_clip = say("stop", voice)
+    stop = write(work / f"stop-{voice}.wav", stop_clip)
+    data = work / f"data-{root.name}-{i}"
+    skill = Skill(env, data, args.engine, root)
+    try:
+        time.sleep(4)
+        if request_heard(env, data, request, 0) is None:
+            return {"missed": True}
+        first = skill.next_line("device:", 10.0)
+        if first is None:
+            return {"missed": True}
+        if quiet:                                        # nobody speaks: what does it hear?
+            skill.next_line("\0", args.quiet_seconds)
+            return {"selves": sum(1 for _, line in skill.seen if "heard:" in line and "-> nothing" not in line
+                                  and "start_ritual" not in line)}
+        time.sleep(max(0.0, first + moment - time.monotonic()))
+        started = time.monotonic()
+        subprocess.run(["paplay", "--device=vsink", str(stop)], env=env, check=True)
+        end = started + sound_spans(stop_clip)[-1][1]
+        cut = skill.next_line("-> stop", 8.0)
+        if wait_for(lambda: sessions(data)[-1]["status"] == "stopped", 5.0):
+            return {"heard": True, "reaction": None if cut is None else cut - end}
+        return {"heard": False}
+    finally:
+        skill.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=10)
@@ -75,51 +107,32 @@ def main() -> int:
     parser.add_argument("--quiet-seconds", type=float, default=60.0)
     parser.add_argument("--engine", default="fused")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--design", action="append", default=[], metavar="NAME=CHECKOUT",
+                        help="also run the skill of another checkout (an earlier design), session by "
+                             "session beside this one, on the same moments")
     args = parser.parse_args()
+    designs = [("this checkout", ROOT)] + [(d.split("=", 1)[0], Path(d.split("=", 1)[1]).resolve())
+                                            for d in args.design]
     rng = np.random.default_rng(args.seed)
-    voices = ("slt", "rms", "awb")
-    heard, reactions, selves, missed = 0, [], 0, 0
+    results: dict[str, list[dict]] = {name: [] for name, _ in designs}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         with private_sound_card(work / "card") as env:
             for i in range(args.sessions + args.quiet):
-                voice = voices[i % 3]
-                request = write(work / f"request-{voice}.wav", say("let's check in", voice))
-                stop_clip = say("stop", voice)
-                stop = write(work / f"stop-{voice}.wav", stop_clip)
-                data = work / f"data-{i}"
-                skill = Skill(env, data, args.engine)
-                try:
-                    time.sleep(4)
-                    if request_heard(env, data, request, 0) is None:
-                        missed += 1
-                        continue
-                    first = skill.next_line("device:", 10.0)
-                    if first is None:
-                        missed += 1
-                        continue
-                    if i >= args.sessions:                   # nobody speaks: what does it hear?
-                        skill.next_line("\0", args.quiet_seconds)
-                        selves += sum(1 for _, line in skill.seen if "heard:" in line and "-> nothing" not in line
-                                      and "start_ritual" not in line)
-                        continue
-                    time.sleep(max(0.0, first + float(rng.uniform(0.3, 4.0)) - time.monotonic()))
-                    started = time.monotonic()
-                    subprocess.run(["paplay", "--device=vsink", str(stop)], env=env, check=True)
-                    end = started + sound_spans(stop_clip)[-1][1]
-                    cut = skill.next_line("-> stop", 8.0)
-                    if wait_for(lambda: sessions(data)[-1]["status"] == "stopped", 5.0):
-                        heard += 1
-                        if cut is not None:
-                            reactions.append(cut - end)
-                finally:
-                    skill.close()
-    p50, p95 = (f"{np.percentile(reactions, q) * 1000:.0f} ms" if reactions else "-" for q in (50, 95))
-    print(f"| engine | stop said inside the first prompt | heard | reaction p50 | reaction p95 | "
+                moment = float(rng.uniform(0.3, 4.0))
+                for name, root in designs:               # interleaved: the machine's load is shared alike
+                    results[name].append(session(env, work, i, i >= args.sessions, moment, args, root))
+                    print(f"# {name} session {i}: {results[name][-1]}", flush=True)
+    print(f"| engine, design | stop said inside the first prompt | heard | reaction p50 | reaction p95 | "
           f"sessions, nobody speaking for {args.quiet_seconds:g} s | self-triggers | requests never heard |")
     print("|---|---|---|---|---|---|---|---|")
-    print(f"| {args.engine} | {args.sessions} sessions | {heard} of {args.sessions} | {p50} | {p95} | "
-          f"{args.quiet} | {selves} | {missed} |")
+    for name, _ in designs:
+        rows = results[name]
+        reactions = [r["reaction"] for r in rows if r.get("reaction") is not None]
+        heard = sum(1 for r in rows if r.get("heard"))
+        p50, p95 = (f"{np.percentile(reactions, q) * 1000:.0f} ms" if reactions else "-" for q in (50, 95))
+        print(f"| {args.engine}, {name} | {args.sessions} sessions | {heard} of {args.sessions} | {p50} | {p95} | "
+              f"{args.quiet} | {sum(r.get('selves', 0) for r in rows)} | {sum(1 for r in rows if r.get('missed'))} |")
     return 0
 
 
