@@ -10,7 +10,8 @@ the end of the word (when paplay started plus where the word ends in its clip) t
 skill printed that it heard the stop and cut its sound (its output then falls silent within one
 30 ms block plus the stream's 50 ms latency, not included; the sink's own delay, about 60 ms, is
 not known exactly, so the figure is good to some tens of ms). Then sessions in which nobody speaks
-for ``--quiet-seconds`` after the request: any command heard is the device's own voice.
+for ``--quiet-seconds`` after the request: any command heard is the device's own voice. With
+``--design NAME=CHECKOUT`` an earlier checkout's skill runs too, session by session beside this one.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from speech import say  # noqa: E402
 from voice.audio import RATE  # noqa: E402
 from voice.audio.echo import ReferenceTap  # noqa: E402
 from voice.audio.echo_stage import EchoStage  # noqa: E402
+from voice.audio.endpoint import level_db  # noqa: E402
 from voice.audio.player import Player  # noqa: E402
 from voice.audio.sources import MicrophoneSource  # noqa: E402
 
@@ -56,13 +57,9 @@ def main() -> int:
     reference = np.concatenate(played)
     stage = EchoStage()
     cleaned, _ = stage.hear(heard, reference)
-    removed = []
-    for start in range(0, len(heard) - RATE + 1, RATE):
-        if np.std(reference[start:start + RATE]) < 100:     # the device was (nearly) silent
-            continue
-        before = float(np.mean(heard[start:start + RATE].astype(float) ** 2)) + 1.0
-        after = float(np.mean(cleaned[start:start + RATE].astype(float) ** 2)) + 1.0
-        removed.append(round(10 * np.log10(before / after), 1))
+    seconds = [slice(start, start + RATE) for start in range(0, len(heard) - RATE + 1, RATE)]
+    removed = [round(level_db(heard[s]) - level_db(cleaned[s]), 1) for s in seconds
+               if level_db(reference[s]) > -50.0]            # seconds in which the device played
     print(json.dumps({"removed_db": removed}))
     return 0
 

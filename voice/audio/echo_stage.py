@@ -9,7 +9,8 @@ were taken for commands (BENCHMARKS.md). The device knows exactly what it plays,
 canceller up when it starts: ``warm_up_sound()``, a soft breath of pink noise, played once through
 the room before anything else. Render mode's simulated room does that with ``--room-warm-up``; the
 live room does not yet: on the virtual sound card the warmed-up canceller made the device hear
-itself more, because the reference drifts out of step with the microphone there (BENCHMARKS.md). Noise, because it carries every frequency at once: on the simulated
+itself more, while the reference drifted out of step with the microphone there (mended since, not
+measured live again; BENCHMARKS.md). Noise, because it carries every frequency at once: on the simulated
 rooms it brought the echo removed in the first second of a prompt from about 5 dB to about 15 dB,
 where a chime (three tones) brought nothing and a spoken line, sparser, about as much in twice the
 time (measured with bench/stop.py's rooms before it was chosen; its figures are in BENCHMARKS.md).

@@ -65,8 +65,9 @@ class LiveRoom(NoDisplay):
         self._tap = ReferenceTap()
         self._stage = EchoStage()
         # No warm-up sound here (voice/audio/echo_stage.py): on the virtual sound card a canceller
-        # warmed up made the device hear itself more, not less, as long as its reference drifts out
-        # of step with the microphone (BENCHMARKS.md, "From the first prompt").
+        # warmed up made the device hear itself more, not less, while its reference drifted out of
+        # step with the microphone (BENCHMARKS.md, "From the first prompt"). The drift is mended
+        # (``MicrophoneSource.pairs``); the warm-up has not been measured live since.
         self.player = Player(self._played, self._playing, time.monotonic, device, self._tap.push)
         self._mic = MicrophoneSource(device, reference=self._tap.take)
         self._threads = [threading.Thread(target=self._listen, name="microphone", daemon=True),
