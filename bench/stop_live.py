@@ -11,7 +11,8 @@ skill printed that it heard the stop and cut its sound (its output then falls si
 30 ms block plus the stream's 50 ms latency, not included; the sink's own delay, about 60 ms, is
 not known exactly, so the figure is good to some tens of ms). Then sessions in which nobody speaks
 for ``--quiet-seconds`` after the request: any command heard is the device's own voice. With
-``--design NAME=CHECKOUT`` an earlier checkout's skill runs too, session by session beside this one.
+``--design NAME=CHECKOUT[,OPTION...]`` another design runs too, session by session beside this one: an
+earlier checkout's skill, or this one's (``.``) with other options (``warm-up=.,--warm-up``).
 """
 
 from __future__ import annotations
@@ -39,11 +40,12 @@ from voice.audio.measure import sound_spans  # noqa: E402
 class Skill:
     """One live ``rituals listen``, its printed lines timestamped as they arrive."""
 
-    def __init__(self, env: dict[str, str], data: Path, engine: str, root: Path = ROOT) -> None:
+    def __init__(self, env: dict[str, str], data: Path, engine: str, root: Path = ROOT,
+                 options: tuple[str, ...] = ()) -> None:
         self.lines: queue.Queue[tuple[float, str]] = queue.Queue()
         self.seen: list[tuple[float, str]] = []
         self.proc = subprocess.Popen([sys.executable, "-u", "-m", "voice", "--data-dir", str(data), "listen",
-                                      "--engine", engine], env=env, stdout=subprocess.PIPE,
+                                      "--engine", engine, *options], env=env, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, text=True, cwd=root)
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -70,14 +72,15 @@ class Skill:
 
 
 def session(env: dict[str, str], work: Path, i: int, quiet: bool, moment: float, args: argparse.Namespace,
-            root: Path) -> dict:
-    """One live session of the design at ``root``: what happened to the request, the stop, the quiet."""
+            root: Path, options: tuple[str, ...] = ()) -> dict:
+    """One live session of the design at ``root`` (with ``options`` to ``rituals listen``): what
+    happened to the request, the stop, the quiet."""
     voice = ("slt", "rms", "awb")[i % 3]
     request = write(work / f"request-{voice}.wav", say("let's check in", voice))
     stop_clip = say("stop", voice)
     stop = write(work / f"stop-{voice}.wav", stop_clip)
-    data = work / f"data-{root.name}-{i}"
-    skill = Skill(env, data, args.engine, root)
+    data = work / f"data-{abs(hash((root, options)))}-{i}"
+    skill = Skill(env, data, args.engine, root, options)
     try:
         time.sleep(4)
         if request_heard(env, data, request, 0) is None:
@@ -108,26 +111,30 @@ def main() -> int:
     parser.add_argument("--quiet-seconds", type=float, default=60.0)
     parser.add_argument("--engine", default="fused")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--design", action="append", default=[], metavar="NAME=CHECKOUT",
-                        help="also run the skill of another checkout (an earlier design), session by "
-                             "session beside this one, on the same moments")
+    parser.add_argument("--design", action="append", default=[], metavar="NAME=CHECKOUT[,OPTION...]",
+                        help="also run the skill of another checkout (an earlier design; '.' for this one), "
+                             "with these options to 'rituals listen', session by session beside this one, "
+                             "on the same moments")
     args = parser.parse_args()
-    designs = [("this checkout", ROOT)] + [(d.split("=", 1)[0], Path(d.split("=", 1)[1]).resolve())
-                                            for d in args.design]
+    designs = [("this checkout", ROOT, ())]
+    for spec in args.design:
+        name, _, rest = spec.partition("=")
+        checkout, *options = rest.split(",")
+        designs.append((name, (ROOT / checkout).resolve(), tuple(options)))
     rng = np.random.default_rng(args.seed)
-    results: dict[str, list[dict]] = {name: [] for name, _ in designs}
+    results: dict[str, list[dict]] = {name: [] for name, _, _ in designs}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         with private_sound_card(work / "card") as env:
             for i in range(args.sessions + args.quiet):
                 moment = float(rng.uniform(0.3, 4.0))
-                for name, root in designs:               # interleaved: the machine's load is shared alike
-                    results[name].append(session(env, work, i, i >= args.sessions, moment, args, root))
+                for name, root, options in designs:      # interleaved: the machine's load is shared alike
+                    results[name].append(session(env, work, i, i >= args.sessions, moment, args, root, options))
                     print(f"# {name} session {i}: {results[name][-1]}", flush=True)
     print(f"| engine, design | stop said inside the first prompt | heard | reaction p50 | reaction p95 | "
           f"sessions, nobody speaking for {args.quiet_seconds:g} s | self-triggers | requests never heard |")
     print("|---|---|---|---|---|---|---|---|")
-    for name, _ in designs:
+    for name, _, _ in designs:
         rows = results[name]
         reactions = [r["reaction"] for r in rows if r.get("reaction") is not None]
         heard = sum(1 for r in rows if r.get("heard"))

@@ -280,12 +280,14 @@ def test_the_virtual_sound_card_is_stopped_when_the_tests_are_done(tmp_path):
     assert not stat.exists() or stat.read_text().split(") ")[1].startswith("Z")   # gone (or only a zombie)
 
 
+@pytest.mark.parametrize("options", [(), ("--warm-up",)], ids=["cold", "warm-up"])
 def test_live_loop_through_a_virtual_sound_card_completes_the_kiss_and_never_answers_itself(tmp_path,
-                                                                                           virtual_sound_card):
+                                                                                           virtual_sound_card,
+                                                                                           options):
     env = virtual_sound_card
     request = write(tmp_path / "request.wav", say("let's do the six second kiss"))
     proc = subprocess.Popen([sys.executable, "-m", "voice", "--data-dir", str(tmp_path), "listen",
-                             "--engine", "pocketsphinx"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             "--engine", "pocketsphinx", *options], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     time.sleep(4)                                  # models loaded, devices open (else it is tried again)
     heard = request_heard(env, tmp_path, request, 0)

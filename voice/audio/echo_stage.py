@@ -2,16 +2,18 @@
 render mode's simulated room.
 
 ``EchoStage`` takes a microphone chunk and what the speaker played over the same samples, and gives
-the cleaned chunk and the level played (the endpointer treats speech over the device differently).
+the cleaned chunk and, for the endpointer, the level played with the microphone's chunk as it was
+(the endpointer treats speech over the device differently, ``Far``).
 A fresh Speex canceller needs 3-5 s of the device's speech before it removes its echo, and until
 then the device hears itself: a "stop" said over the first prompt was lost, and its own first words
 were taken for commands (BENCHMARKS.md). The device knows exactly what it plays, so it can warm the
 canceller up when it starts: ``warm_up_sound()``, a soft breath of pink noise, played once through
-the room before anything else. Render mode's simulated room does that with ``--room-warm-up``; the
-live room does not yet: on the virtual sound card the warmed-up canceller made the device hear
-itself more, while the reference drifted out of step with the microphone there (mended since, not
-measured live again; BENCHMARKS.md). Noise, because it carries every frequency at once: on the simulated
-rooms it brought the echo removed in the first second of a prompt from about 5 dB to about 15 dB,
+the room before anything else. Render mode's simulated room does that with ``--room-warm-up``, the
+live room with ``rituals listen --warm-up``; neither plays it by default. Live, with the reference
+paired at capture and the endpointer's double-talk rule, it heard as many stops over the first
+prompt as the cold start (9 of 12 each on the virtual sound card; BENCHMARKS.md), so it is not
+worth 2.4 s of noise at every start until it measures better.
+Noise, because it carries every frequency at once: on the simulated rooms it brought the echo removed in the first second of a prompt from about 5 dB to about 15 dB,
 where a chime (three tones) brought nothing and a spoken line, sparser, about as much in twice the
 time (measured with bench/stop.py's rooms before it was chosen; its figures are in BENCHMARKS.md).
 """
@@ -23,7 +25,7 @@ import numpy as np
 from voice.audio import RATE
 from voice.audio.convert import to_int16
 from voice.audio.echo import EchoCanceller
-from voice.audio.endpoint import level_db
+from voice.audio.endpoint import Far, level_db
 
 WARM_UP_SECONDS = 2.0
 """Noise long enough for the canceller to learn the room (1 s left it half-trained, 3 s added little)."""
@@ -53,15 +55,15 @@ class EchoStage:
     def __init__(self, canceller: EchoCanceller | None = None) -> None:
         self.canceller = canceller or EchoCanceller()
 
-    def hear(self, mic: np.ndarray, played: np.ndarray) -> tuple[np.ndarray, float]:
+    def hear(self, mic: np.ndarray, played: np.ndarray) -> tuple[np.ndarray, Far]:
         """``mic`` with the echo of ``played`` (as long, or shorter: silence after it) removed, and
-        the level of ``played`` for the endpointer."""
+        for the endpointer the level of ``played`` with ``mic`` itself (what the canceller took off)."""
         frame = self.canceller.frame
         whole = -(-len(mic) // frame) * frame
         padded = np.zeros(whole, dtype=np.int16)
         reference = np.zeros(whole, dtype=np.int16)
         padded[:len(mic)], reference[:len(played)] = mic, played
-        return self.canceller.process(padded, reference)[:len(mic)], level_db(played)
+        return self.canceller.process(padded, reference)[:len(mic)], Far(level_db(played), mic)
 
     def close(self) -> None:
         self.canceller.close()

@@ -12,6 +12,13 @@ consonants are kept) and ends after ``trailing_silence`` of non-speech or at ``m
 Only a short tail of that silence goes to the recogniser: the rest is the room's noise, and the
 forced grammar would turn it into words (on the benchmark, half a second of babble on each side of
 a command cost half the commands at 20 dB SNR).
+
+While the device plays, the microphone hears it, and what the echo canceller leaves of it still
+sounds like speech, loud enough while the canceller is still converging to start an utterance that
+runs on and swallows a "stop" said a moment later. Two rules tell a person from that residue: the
+level (``barge_in_db``, ``echo_margin_db``) and how much the canceller took off the frame
+(``double_talk_db``, from ``Far.mic``): over its own echo alone it takes off most of what it hears,
+over a person little, because a person is what it cannot predict from what was played.
 """
 
 from __future__ import annotations
@@ -24,6 +31,9 @@ import numpy as np
 import webrtcvad
 
 from voice.audio import FRAME, RATE
+
+DOUBLE_TALK_DB = 2.0
+"""``EndpointSettings.double_talk_db``'s default, chosen on development voices (BENCHMARKS.md)."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,24 @@ class EndpointSettings:
     hold, the residue in a pause between two words of a prompt started an utterance over the
     digital silence's floor in the simulated room (a self-heard "done"), and one started just
     before a "stop" swallowed it."""
+    double_talk_db: float | None = DOUBLE_TALK_DB
+    """While the device plays, a frame is a person's speech only when the echo canceller took at most
+    this much (dB) off it: over its own echo alone the canceller removes most of what it hears, over a
+    person it removes little, because the person is what it cannot predict from what was played. So
+    the canceller's residue, loud enough to pass ``barge_in_db`` while it is still converging, starts
+    no utterance that would swallow a "stop" said just after (BENCHMARKS.md). ``None``: off
+    (``--no-double-talk``, the benchmark's baseline)."""
+
+
+@dataclass(frozen=True)
+class Far:
+    """What the device played over a chunk, for the endpointer (rooms where the microphone hears it)."""
+
+    level_db: float
+    """Level (dBFS) of what the device played over the chunk."""
+    mic: np.ndarray | None = None
+    """The microphone before echo cancellation, sample for sample with the chunk: what the canceller
+    took off each frame is the double-talk rule's measure (``None``: not known, the rule is off)."""
 
 
 @dataclass(frozen=True)
@@ -144,6 +172,7 @@ class Endpointer:
         self._started = 0.0
         self._last_speech = 0.0
         self._pending = np.zeros(0, dtype=np.int16)
+        self._pending_mic = np.zeros(0, dtype=np.int16)
         self._playing_db: float | None = None
         self._echo_db = -90.0
         """Level of the device's last loud chunk, held for ``echo_hold`` after it."""
@@ -157,27 +186,32 @@ class Endpointer:
         """Seconds the current utterance has lasted (0 when nobody is speaking)."""
         return now - self._started if self._in_speech else 0.0
 
-    def feed(self, chunk: np.ndarray, end_time: float, playing_db: float | None = None) -> list[EndpointEvent]:
-        """``chunk`` of any length ending at ``end_time`` seconds; ``playing_db``: the level (dBFS) of
-        what the device played meanwhile, when it plays through the same room."""
-        return list(self.events(chunk, end_time, playing_db))
+    def feed(self, chunk: np.ndarray, end_time: float, far: Far | None = None) -> list[EndpointEvent]:
+        """``chunk`` of any length ending at ``end_time`` seconds; ``far``: what the device played
+        meanwhile, when it plays through the same room."""
+        return list(self.events(chunk, end_time, far))
 
-    def events(self, chunk: np.ndarray, end_time: float, playing_db: float | None = None) -> Iterator[EndpointEvent]:
+    def events(self, chunk: np.ndarray, end_time: float, far: Far | None = None) -> Iterator[EndpointEvent]:
         """``feed``, frame by frame: what the caller does between two events (``end_now``) holds for
         the frames after it. Consume it to the end (the chunk's frames are read as it goes)."""
+        playing_db = far.level_db if far is not None else None
         if playing_db is not None and playing_db > self.settings.playing_db:
             self._echo_db, self._echo_until = playing_db, end_time + self.settings.echo_hold
         elif playing_db is not None and end_time <= self._echo_until:
             playing_db = self._echo_db               # the room still rings with it
         self._playing_db = playing_db
         data = np.concatenate([self._pending, chunk]) if self._pending.size else chunk
+        # The microphone's side, sample for sample with ``data``: where it is not known (no room, or a
+        # chunk without it) the chunk stands for it, nothing taken off, and the rule lets it through.
+        side = far.mic if far is not None and far.mic is not None and len(far.mic) == len(chunk) else chunk
+        mic = np.concatenate([self._pending_mic, side]) if self._pending_mic.size else side
         whole = len(data) // FRAME * FRAME
-        self._pending = data[whole:]
+        self._pending, self._pending_mic = data[whole:], mic[whole:]
         n = whole // FRAME
         for i in range(n):
-            frame = data[i * FRAME:(i + 1) * FRAME]
+            frame, raw = data[i * FRAME:(i + 1) * FRAME], mic[i * FRAME:(i + 1) * FRAME]
             t = end_time - (len(self._pending) + (n - 1 - i) * FRAME) / RATE
-            yield from self._frame(frame, t)
+            yield from self._frame(frame, t, raw)
 
     def end_now(self, at: float) -> SpeechEnded:
         """The utterance is over at ``at`` although its trailing silence is not (the listener decided
@@ -187,7 +221,7 @@ class Endpointer:
         self._in_speech, self._run = False, 0
         return SpeechEnded(at, self._last_speech, early=True)
 
-    def _frame(self, frame: np.ndarray, t: float) -> list[EndpointEvent]:
+    def _frame(self, frame: np.ndarray, t: float, raw: np.ndarray) -> list[EndpointEvent]:
         s = self.settings
         level = level_db(frame)
         self._frames += 1
@@ -201,6 +235,8 @@ class Endpointer:
         far = self._playing_db
         if voiced and far is not None and far > s.playing_db:  # double talk, or only the device's echo?
             voiced = level > max(s.barge_in_db, far - s.echo_margin_db)
+            if voiced and s.double_talk_db is not None:
+                voiced = level_db(raw) - level <= s.double_talk_db
         # Learned between utterances only (an utterance's own level would lift the floor under
         # long continuous speech and cut it), and never from the device's own echo.
         if not self._in_speech and (far is None or far <= s.playing_db):

@@ -17,6 +17,7 @@ import numpy as np
 
 from voice.audio import RATE
 from voice.audio.echo_stage import EchoStage, warm_up_sound
+from voice.audio.endpoint import Far
 from voice.audio.room_settings import RoomSettings
 
 
@@ -74,9 +75,9 @@ class RoomMicrophone:
             sound = warm_up_sound()
             self.hear(np.zeros(len(sound)), sound)   # before the input: its echo has died away by then
 
-    def hear(self, speech: np.ndarray, played: np.ndarray) -> tuple[np.ndarray, float]:
+    def hear(self, speech: np.ndarray, played: np.ndarray) -> tuple[np.ndarray, Far]:
         """What the recogniser gets for ``speech`` while the device played ``played`` (same length),
-        and the level played."""
+        and what the endpointer needs of the device's side (``EchoStage.hear``)."""
         mic = np.clip(np.round(speech + self.echo.hear(played)), -32768, 32767).astype(np.int16)
         return self.stage.hear(mic, played)
 

@@ -30,7 +30,8 @@ class RoomSettings:
     warm_up: bool = False
     """The device played the warm-up sound (``voice/audio/echo_stage.py``) through this room when it
     started, before the input begins, and its echo canceller learnt the room from it. Off by
-    default because the live room does not play it yet (BENCHMARKS.md: on the virtual sound card it
-    made things worse while the reference drifts); bench/stop.py measures it against the cold start."""
+    default because the live room does not play it by default either (``rituals listen --warm-up``:
+    live, it heard no more stops than the cold start, BENCHMARKS.md); bench/stop.py measures it
+    against the cold start."""
     seed: int = 0
     """Seeds the impulse response and the noise: the same seed gives the same room, sample for sample."""

@@ -17,7 +17,7 @@ from voice.cli.render import JsonReport, add_render_arguments, room_settings, st
 from voice.errors import AudioError, OptionError
 from voice.journal.files import require_writable
 from voice.device.runner import Trace
-from voice.cli.wiring import make_voice, trace
+from voice.cli.wiring import endpointer, make_voice, trace
 from voice.speech.engines import CHOICES, make_recognizer
 
 if TYPE_CHECKING:
@@ -39,10 +39,12 @@ def is_same_file(a: Path, b: Path) -> bool:
 
 def render(app: App, input_path: Path, output_path: Path, engine: str, model: Path | None,
            voice: Voice | None = None, echo_room: RoomSettings | None = None,
-           show: Trace | None = None, wall: WallClock | None = None, early_stop: bool = True) -> RenderRoom:
+           show: Trace | None = None, wall: WallClock | None = None, early_stop: bool = True,
+           double_talk: bool = True) -> RenderRoom:
     """Run the real loop over ``input_path``; write what the device said and played to ``output_path``.
     ``echo_room``: the microphone also hears the device in such a room; ``show``: the trace (printed);
-    ``wall``: the moment the recording starts at (default now); ``early_stop``: see ``Listener``."""
+    ``wall``: the moment the recording starts at (default now); ``early_stop``: see ``Listener``;
+    ``double_talk``: see ``EndpointSettings.double_talk_db``."""
     if is_same_file(input_path, output_path):
         raise AudioError(f"--output {output_path} is the input recording itself and would overwrite it: "
                          "give another file, e.g. --output out.wav.")
@@ -61,7 +63,7 @@ def render(app: App, input_path: Path, output_path: Path, engine: str, model: Pa
     app.journal.recover_interrupted()
     clock = VirtualClock(0.0)
     microphone = RoomMicrophone(echo_room) if echo_room is not None else None
-    listener = Listener(recognizer, numbers=app.language.numbers, early_stop=early_stop)
+    listener = Listener(recognizer, endpointer(double_talk), numbers=app.language.numbers, early_stop=early_stop)
     room = RenderRoom(source.chunks(), listener, voice or make_voice(app), clock, room=microphone)
     try:
         app.runner(room, room, clock, show or trace(sys.stdout), wall).run()
@@ -78,12 +80,17 @@ def cmd_listen(app: App, args: argparse.Namespace) -> int:
     require_writable(app.data_dir)  # before loading an engine or opening a microphone for nothing
     if args.input is None:
         from voice.cli.live import run_live
-        return run_live(app, args.engine, args.model, args.device, early_stop=not args.no_early_stop)
+        return run_live(app, args.engine, args.model, args.device, early_stop=not args.no_early_stop,
+                        double_talk=not args.no_double_talk, warm_up=args.live_warm_up)
+    if args.live_warm_up:
+        raise OptionError("--warm-up is for the microphone: with --input, --room-warm-up plays it through the "
+                          "simulated room.")
     if args.output is None:
         raise AudioError("--input needs --output OUT.wav (where the device's side is written).")
     report = JsonReport(app.journal) if args.json else None
     room = render(app, args.input, args.output, args.engine, args.model, echo_room=settings,
-                  show=report.happened if report else None, wall=wall, early_stop=not args.no_early_stop)
+                  show=report.happened if report else None, wall=wall, early_stop=not args.no_early_stop,
+                  double_talk=not args.no_double_talk)
     if report is not None:
         report.print(room, settings)
     print(f"Wrote {args.output}.", file=sys.stderr if report else sys.stdout)  # --json: stdout is the JSON
@@ -100,6 +107,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-early-stop", action="store_true",
                    help="decide 'stop' at the end of speech like every command, not at its first pause "
                         "(the benchmark's baseline)")
+    p.add_argument("--warm-up", action="store_true", dest="live_warm_up",
+                   help="play a soft breath of noise when the microphone opens, so that the echo canceller "
+                        "has learnt the room before the first prompt")
+    p.add_argument("--no-double-talk", action="store_true",
+                   help="while the device plays, take what the echo canceller leaves for speech however much "
+                        "it took off (the benchmark's baseline)")
     add_render_arguments(p)
     p.set_defaults(func=lambda app, args: cmd_listen(app, _engine(app, args)))
 

@@ -10,6 +10,7 @@ from voice.device.happened import line
 from voice.device.runner import Trace
 
 if TYPE_CHECKING:
+    from voice.audio.endpoint import Endpointer
     from voice.speech.tts import Voice
 
 
@@ -19,6 +20,12 @@ def make_voice(app: App) -> Voice:
     settings = app.config.voice
     return CachedVoice(Pyttsx3Voice(settings.voice, settings.rate, settings.volume, app.language),
                        app.data_dir / "tts-cache")
+
+
+def endpointer(double_talk: bool = True) -> Endpointer:
+    """End-of-speech detection as shipped, or without its double-talk rule (``--no-double-talk``)."""
+    from voice.audio.endpoint import EndpointSettings, Endpointer
+    return Endpointer(EndpointSettings() if double_talk else EndpointSettings(double_talk_db=None))
 
 
 def trace(stream, origin: float = 0.0) -> Trace:

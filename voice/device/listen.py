@@ -23,7 +23,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from voice.library.intents import Context
-from voice.audio.endpoint import Endpointer, SpeechAudio, SpeechEnded, SpeechPaused, SpeechStarted
+from voice.audio.endpoint import Endpointer, Far, SpeechAudio, SpeechEnded, SpeechPaused, SpeechStarted
 from voice.core.commands import EARLY_INTENTS
 from voice.core.normalize import normalize
 from voice.core.devices import InputItem, Utterance, VoiceActivity
@@ -92,10 +92,10 @@ class Listener:
                 elif said.end > now:
                     self._said[key] = _Said(said.start, now, said.text)
 
-    def feed(self, chunk: np.ndarray, end_time: float, playing_db: float | None = None) -> list[tuple[float, InputItem]]:
-        """``playing_db``: level of what the device played during ``chunk`` (live rooms only)."""
+    def feed(self, chunk: np.ndarray, end_time: float, far: Far | None = None) -> list[tuple[float, InputItem]]:
+        """``far``: what the device played during ``chunk`` (rooms where the microphone hears it)."""
         out: list[tuple[float, InputItem]] = []
-        for event in self.endpointer.events(chunk, end_time, playing_db):
+        for event in self.endpointer.events(chunk, end_time, far):
             if isinstance(event, SpeechStarted):
                 self._open = True
                 with self._lock:

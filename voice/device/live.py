@@ -19,7 +19,7 @@ import time
 from voice.audio.chimes import chime
 from voice.audio.bargein import BargeIn, BargeInPolicy
 from voice.audio.echo import ReferenceTap
-from voice.audio.echo_stage import EchoStage
+from voice.audio.echo_stage import EchoStage, warm_up_sound
 from voice.audio.player import Player
 from voice.audio.sources import MicrophoneSource
 from voice.errors import AudioError, NoDeviceError
@@ -28,6 +28,9 @@ from voice.core.events import Action, Chime, Listen, Say, StopOutput
 from voice.device.listen import Listener
 from voice.speech.tts import Voice
 
+
+_WARM_UP_ITEM = 0
+"""The player's id of the warm-up sound (the runner's outputs count from 1): not one of its outputs."""
 
 _LINE_GUESS = 30.0
 """Seconds a line is taken to last for the echo gate until its real end is known (no prompt is longer)."""
@@ -47,7 +50,7 @@ class LiveRoom(NoDisplay):
     and the barge-in policy (``BargeIn``). Here only the threads and what they hand each other."""
 
     def __init__(self, listener: Listener, voice: Voice, device: int | str | None = None,
-                 policy: BargeInPolicy | None = None) -> None:
+                 policy: BargeInPolicy | None = None, warm_up: bool = False) -> None:
         self._events: queue.Queue[InputItem | _Failed] = queue.Queue()
         self._speech_jobs: queue.Queue[tuple[int, int, Action] | None] = queue.Queue()
         self.listener = listener
@@ -64,11 +67,12 @@ class LiveRoom(NoDisplay):
         self.barge_in = BargeIn(policy)
         self._tap = ReferenceTap()
         self._stage = EchoStage()
-        # No warm-up sound here (voice/audio/echo_stage.py): on the virtual sound card a canceller
-        # warmed up made the device hear itself more, not less, while its reference drifted out of
-        # step with the microphone (BENCHMARKS.md, "From the first prompt"). The drift is mended
-        # (``MicrophoneSource.pairs``); the warm-up has not been measured live since.
         self.player = Player(self._played, self._playing, time.monotonic, device, self._tap.push)
+        # The warm-up (voice/audio/echo_stage.py) only when asked for: on the virtual sound card it
+        # heard as many stops over the first prompt as the cold start (BENCHMARKS.md). Before anything
+        # else: the first prompt waits behind it in the player's queue.
+        if warm_up:
+            self.player.play(_WARM_UP_ITEM, warm_up_sound())
         self._mic = MicrophoneSource(device, reference=self._tap.take)
         self._threads = [threading.Thread(target=self._listen, name="microphone", daemon=True),
                          threading.Thread(target=self._speak, name="speech", daemon=True)]
@@ -82,12 +86,12 @@ class LiveRoom(NoDisplay):
             for chunk, played in self._mic.pairs():
                 if self._closed.is_set():
                     return
-                heard, playing_db = self._stage.hear(chunk, played)
+                heard, far = self._stage.hear(chunk, played)
                 with self._lock:
                     self._heard_audio = True
                 now = time.monotonic()
                 words = False
-                for _, item in self.listener.feed(heard, now, playing_db):
+                for _, item in self.listener.feed(heard, now, far):
                     self._events.put(item)
                     words = words or (isinstance(item, Utterance) and bool(item.text))
                 speech = self.listener.endpointer
@@ -119,10 +123,14 @@ class LiveRoom(NoDisplay):
                     self.player.play(item, audio)
 
     def _playing(self, item: int, now: float) -> None:
+        if item == _WARM_UP_ITEM:
+            return
         with self._lock:
             self._started_at[item] = now
 
     def _played(self, item: int, now: float) -> None:
+        if item == _WARM_UP_ITEM:
+            return
         with self._lock:
             self._finished.add(item)
             text = self._texts.pop(item, None)

@@ -131,12 +131,12 @@ class RenderRoom(NoDisplay):
             # Speech running into the end of the file still ends: a trailing silence of zeros.
             self._pending.extend(self.listener.feed(np.zeros(RATE, dtype=np.int16), self._consumed / RATE + 1.0))
             return
-        playing = None
+        far = None
         if self.room is not None:
             # What the speaker plays over this chunk's samples, as placed so far: every output is
             # placed at the moment it is decided, never before the input already read.
             played = self._timeline[self._consumed:self._consumed + len(chunk)]
             played = np.concatenate([played, np.zeros(len(chunk) - len(played), dtype=np.int16)])
-            chunk, playing = self.room.hear(chunk, played)
+            chunk, far = self.room.hear(chunk, played)
         self._consumed += len(chunk)
-        self._pending.extend(self.listener.feed(chunk, self._consumed / RATE, playing))
+        self._pending.extend(self.listener.feed(chunk, self._consumed / RATE, far))
