@@ -99,7 +99,9 @@ def session(env: dict[str, str], work: Path, i: int, quiet: bool, moment: float,
         cut = skill.next_line("-> stop", 8.0)
         if wait_for(lambda: sessions(data)[-1]["status"] == "stopped", 5.0):
             return {"heard": True, "reaction": None if cut is None else cut - end}
-        return {"heard": False}
+        # what it heard from the stop on instead, so that a miss can be looked into
+        return {"heard": False, "instead": [(round(at - started, 2), line) for at, line in skill.seen
+                                            if at >= started - 1.0 and "heard:" in line]}
     finally:
         skill.close()
 

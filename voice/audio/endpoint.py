@@ -32,9 +32,6 @@ import webrtcvad
 
 from voice.audio import FRAME, RATE
 
-DOUBLE_TALK_DB = 2.0
-"""``EndpointSettings.double_talk_db``'s default, chosen on development voices (BENCHMARKS.md)."""
-
 
 @dataclass(frozen=True)
 class EndpointSettings:
@@ -89,13 +86,11 @@ class EndpointSettings:
     hold, the residue in a pause between two words of a prompt started an utterance over the
     digital silence's floor in the simulated room (a self-heard "done"), and one started just
     before a "stop" swallowed it."""
-    double_talk_db: float | None = DOUBLE_TALK_DB
+    double_talk_db: float | None = 2.0
     """While the device plays, a frame is a person's speech only when the echo canceller took at most
-    this much (dB) off it: over its own echo alone the canceller removes most of what it hears, over a
-    person it removes little, because the person is what it cannot predict from what was played. So
-    the canceller's residue, loud enough to pass ``barge_in_db`` while it is still converging, starts
-    no utterance that would swallow a "stop" said just after (BENCHMARKS.md). ``None``: off
-    (``--no-double-talk``, the benchmark's baseline)."""
+    this much (dB) off it (why: the module's docstring). Chosen on development voices with
+    bench/double_talk.py: 1.5 dB did as well there, but drops more of a person's own frames, a
+    quarter of which lose 1.4-4.2 dB to the canceller. ``None``: off (``--no-double-talk``)."""
 
 
 @dataclass(frozen=True)
