@@ -16,6 +16,7 @@ many it started over 60 s of prompts with nobody speaking.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import subprocess
 import sys
@@ -35,13 +36,25 @@ from voice.audio.endpoint import Endpointer, EndpointSettings, SpeechEnded, Spee
 from voice.audio.measure import sound_spans  # noqa: E402
 from voice.audio.room import RoomMicrophone  # noqa: E402
 from voice.audio.room_settings import RoomSettings  # noqa: E402
+from voice.cli.render import add_render_arguments, room_settings  # noqa: E402
 
-ROOMS = {"bedside": {}, "living": {"delay_ms": 60, "gain_db": -12, "rt60": 0.5, "noise_db": -60},
-         "card": {"delay_ms": 0, "gain_db": 0, "rt60": 0.05}}
-DEV_VOICES = [("piper", "joe-0.90"), ("piper", "joe-1.15"), ("espeak-ng", "en-us"), ("espeak-ng", "en-gb"),
-              ("espeak-ng", "en-us+f3"), ("espeak-ng", "en-us+m3")]
+from corpus import DEV_VOICES, synth  # noqa: E402
+from stop import ROOMS as STOP_ROOMS  # noqa: E402
+
+ROOM_OPTIONS = {"bedside": STOP_ROOMS["bedside"], "living": STOP_ROOMS["living"],
+                "card": ("--room-delay-ms", "0", "--room-gain-db", "0", "--room-rt60", "0.05")}
+"""The rooms, as ``rituals listen`` options: bench/stop.py's first two and the virtual card's path."""
 THRESHOLDS = (None, 1.5, 2.0, 2.5, 3.0, 3.5, 4.5)
 QUIET = 60.0
+
+
+def settings(room: str, seed: int, warm: bool) -> RoomSettings:
+    """The room as the CLI's own options make it."""
+    parser = argparse.ArgumentParser()
+    add_render_arguments(parser)
+    args = parser.parse_args(["--room", *ROOM_OPTIONS[room]])
+    args.input = "in.wav"                       # (room_settings: the options are for files)
+    return dataclasses.replace(room_settings(args), seed=seed, warm_up=warm)
 
 
 def utterances(job: tuple) -> dict[str, list[tuple[float, float]]]:
@@ -53,7 +66,7 @@ def utterances(job: tuple) -> dict[str, list[tuple[float, float]]]:
     if at is not None:
         i = int(at * RATE)
         speech[i:i + len(clip)] += clip[:end - i]
-    microphone = RoomMicrophone(RoomSettings(**ROOMS[room], seed=seed, warm_up=warm))
+    microphone = RoomMicrophone(settings(room, seed, warm))
     chunks = [microphone.hear(speech[k:k + FRAME], played[k:k + FRAME]) for k in range(0, end - FRAME + 1, FRAME)]
     microphone.close()
     found = {}
@@ -72,7 +85,6 @@ def utterances(job: tuple) -> dict[str, list[tuple[float, float]]]:
 
 def prompts(work: Path) -> tuple[np.ndarray, list[tuple[float, float]]]:
     """What the device plays in a check-in nobody interrupts, and its first three prompts' spans."""
-    from corpus import synth
     from speech import silence, write
     from voice.audio.convert import read_wav
     request = np.concatenate([silence(0.5), synth("espeak-ng", "en-gb", "let's check in"), silence(QUIET)])
@@ -89,14 +101,13 @@ def main() -> int:
     parser.add_argument("--warm-up", action="store_true", help="the canceller warmed up before each session")
     parser.add_argument("--per-voice", type=int, default=4, help="stops per voice and room")
     args = parser.parse_args()
-    from corpus import synth
     rng = np.random.default_rng(7)
     with tempfile.TemporaryDirectory() as tmp:
         played, spans = prompts(Path(tmp))
     first = spans[0][0]
     clips = {voice: synth(engine, voice, "stop") for engine, voice in DEV_VOICES}
     jobs, meta = [], []
-    for room in ROOMS:
+    for room in ROOM_OPTIONS:
         for _, voice in DEV_VOICES:
             for _ in range(args.per_voice):
                 start, end = spans[int(rng.integers(len(spans)))]
@@ -115,7 +126,7 @@ def main() -> int:
           f"echo starts, {QUIET:g} s with nobody speaking |")
     print("|---|---|---|---|---|")
     for threshold in map(str, THRESHOLDS):
-        for room in ROOMS:
+        for room in ROOM_OPTIONS:
             alone = stops = before = quiet = 0
             for (where, begins, ends), cuts in zip(meta, found):
                 if where != room:

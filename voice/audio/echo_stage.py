@@ -12,10 +12,11 @@ the room before anything else. Render mode's simulated room does that with ``--r
 live room with ``rituals listen --warm-up``; neither plays it by default. Live, with the reference
 paired at capture and the endpointer's double-talk rule, it heard as many stops over the first
 prompt as the cold start (9 of 12 each on the virtual sound card; BENCHMARKS.md), so it is not
-worth 2.4 s of noise at every start until it measures better.
-Noise, because it carries every frequency at once: on the simulated rooms it brought the echo removed in the first second of a prompt from about 5 dB to about 15 dB,
-where a chime (three tones) brought nothing and a spoken line, sparser, about as much in twice the
-time (measured with bench/stop.py's rooms before it was chosen; its figures are in BENCHMARKS.md).
+worth 2.4 s of noise at every start until it measures better (in the simulated room it also took
+the self-triggers from 5 to 0 in 100, a case for making it the default).
+Noise, because it carries every frequency at once: on the simulated rooms it brought the echo
+removed in the first second of a prompt from about 5 dB to about 15 dB, where a chime (three tones)
+brought nothing and a spoken line, sparser, about as much in twice the time (measured with bench/stop.py's rooms before it was chosen; its figures are in BENCHMARKS.md).
 """
 
 from __future__ import annotations

@@ -99,9 +99,9 @@ class Far:
 
     level_db: float
     """Level (dBFS) of what the device played over the chunk."""
-    mic: np.ndarray | None = None
+    mic: np.ndarray
     """The microphone before echo cancellation, sample for sample with the chunk: what the canceller
-    took off each frame is the double-talk rule's measure (``None``: not known, the rule is off)."""
+    took off each frame is the double-talk rule's measure."""
 
 
 @dataclass(frozen=True)
@@ -196,9 +196,9 @@ class Endpointer:
             playing_db = self._echo_db               # the room still rings with it
         self._playing_db = playing_db
         data = np.concatenate([self._pending, chunk]) if self._pending.size else chunk
-        # The microphone's side, sample for sample with ``data``: where it is not known (no room, or a
-        # chunk without it) the chunk stands for it, nothing taken off, and the rule lets it through.
-        side = far.mic if far is not None and far.mic is not None and len(far.mic) == len(chunk) else chunk
+        # The microphone's side, sample for sample with ``data``; without a room the chunk stands for
+        # it (nothing taken off), and the device plays nothing there anyway.
+        side = far.mic if far is not None else chunk
         mic = np.concatenate([self._pending_mic, side]) if self._pending_mic.size else side
         whole = len(data) // FRAME * FRAME
         self._pending, self._pending_mic = data[whole:], mic[whole:]
