@@ -26,7 +26,7 @@ def utterances(settings: EndpointSettings, at: float, seed: int) -> tuple[list[t
     stop = say("stop", "slt")
     speech = np.zeros(len(prompt))
     speech[int(at * RATE):int(at * RATE) + len(stop)] = stop
-    room = RoomMicrophone(RoomSettings(delay_ms=0, gain_db=0, rt60=0.05, seed=seed))
+    room = RoomMicrophone(RoomSettings(delay_ms=0, gain_db=0, rt60=0.05, warm_up=False, seed=seed))
     endpointer, found, start = Endpointer(settings), [], None
     try:
         for k in range(0, len(prompt) - FRAME + 1, FRAME):

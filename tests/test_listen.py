@@ -280,7 +280,7 @@ def test_the_virtual_sound_card_is_stopped_when_the_tests_are_done(tmp_path):
     assert not stat.exists() or stat.read_text().split(") ")[1].startswith("Z")   # gone (or only a zombie)
 
 
-@pytest.mark.parametrize("options", [(), ("--warm-up",)], ids=["cold", "warm-up"])
+@pytest.mark.parametrize("options", [(), ("--no-warm-up",)], ids=["warm-up", "cold"])
 def test_live_loop_through_a_virtual_sound_card_completes_the_kiss_and_never_answers_itself(tmp_path,
                                                                                            virtual_sound_card,
                                                                                            options):

@@ -145,17 +145,17 @@ def test_a_room_without_an_input_file_gives_one_line(tmp_path):
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and "--input" in result.stderr
 
 
-def test_the_live_warm_up_over_a_recording_gives_one_line_naming_the_rooms(tmp_path):
+def test_no_warm_up_over_a_recording_without_a_room_gives_one_line_naming_the_room(tmp_path):
     inp = write(tmp_path / "in.wav", silence(1.0))
     result = subprocess.run([sys.executable, "-m", "voice", "--data-dir", str(tmp_path), "listen", "--input",
-                             str(inp), "--output", str(tmp_path / "out.wav"), "--warm-up"],
+                             str(inp), "--output", str(tmp_path / "out.wav"), "--no-warm-up"],
                             capture_output=True, text=True)
-    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "--room-warm-up" in result.stderr
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "--room" in result.stderr
     assert not (tmp_path / "out.wav").exists()
 
 
-def test_the_room_says_whether_the_device_warmed_its_echo_canceller_up_and_room_warm_up_turns_it_on(tmp_path):
+def test_the_room_says_the_device_warmed_its_echo_canceller_up_unless_no_warm_up_says_not(tmp_path):
     inp = write(tmp_path / "in.wav", silence(1))
-    cold = listen_json(tmp_path / "data", inp, tmp_path / "cold.wav", "--room")["room"]
-    warm = listen_json(tmp_path / "data", inp, tmp_path / "warm.wav", "--room-warm-up")["room"]
-    assert cold["warm_up"] is False and warm == {**cold, "warm_up": True}
+    warm = listen_json(tmp_path / "data", inp, tmp_path / "warm.wav", "--room")["room"]
+    cold = listen_json(tmp_path / "data", inp, tmp_path / "cold.wav", "--room", "--no-warm-up")["room"]
+    assert warm["warm_up"] is True and cold == {**warm, "warm_up": False}

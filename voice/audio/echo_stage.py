@@ -8,12 +8,10 @@ A fresh Speex canceller needs 3-5 s of the device's speech before it removes its
 then the device hears itself: a "stop" said over the first prompt was lost, and its own first words
 were taken for commands (BENCHMARKS.md). The device knows exactly what it plays, so it can warm the
 canceller up when it starts: ``warm_up_sound()``, a soft breath of pink noise, played once through
-the room before anything else. Render mode's simulated room does that with ``--room-warm-up``, the
-live room with ``rituals listen --warm-up``; neither plays it by default. Live, with the reference
-paired at capture and the endpointer's double-talk rule, it heard as many stops over the first
-prompt as the cold start (9 of 12 each on the virtual sound card; BENCHMARKS.md), so it is not
-worth 2.4 s of noise at every start until it measures better (in the simulated room it also took
-the self-triggers from 5 to 0 in 100, a case for making it the default).
+the room before anything else, live when the microphone opens and in render mode's simulated room
+before the input begins (``rituals listen --no-warm-up``: the cold start, the benchmark's baseline).
+With the endpointer's double-talk rule it took the device's own first words taken for commands from
+5 to 0 in 100 simulated sessions and heard as many stops over the first prompt live (BENCHMARKS.md).
 Noise, because it carries every frequency at once: on the simulated rooms it brought the echo
 removed in the first second of a prompt from about 5 dB to about 15 dB, where a chime (three tones)
 brought nothing and a spoken line, sparser, about as much in twice the time (measured with bench/stop.py's rooms before it was chosen; its figures are in BENCHMARKS.md).

@@ -27,11 +27,10 @@ class RoomSettings:
     noise_db: float | None = None
     """RMS level (dBFS) of the room's steady (white) noise; ``None``: a silent room. -60 is a quiet
     room with a fan."""
-    warm_up: bool = False
+    warm_up: bool = True
     """The device played the warm-up sound (``voice/audio/echo_stage.py``) through this room when it
-    started, before the input begins, and its echo canceller learnt the room from it. Off by
-    default because the live room does not play it by default either (``rituals listen --warm-up``:
-    live, it heard no more stops than the cold start, BENCHMARKS.md); bench/stop.py measures it
-    against the cold start."""
+    started, before the input begins, and its echo canceller learnt the room from it, as the live
+    room does when its microphone opens. ``rituals listen --no-warm-up``: the canceller starts cold
+    (the benchmark's baseline)."""
     seed: int = 0
     """Seeds the impulse response and the noise: the same seed gives the same room, sample for sample."""

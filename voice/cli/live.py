@@ -19,7 +19,7 @@ from voice.speech.engines import make_recognizer
 
 
 def run_live(app: App, engine: str, model: Path | None, device: str | None, max_restarts: int | None = None,
-             early_stop: bool = True, double_talk: bool = True, warm_up: bool = False) -> int:
+             early_stop: bool = True, double_talk: bool = True, warm_up: bool = True) -> int:
     check_devices()
     recognizer, note = make_recognizer(engine, app.catalogue, model, app.config_model, app.data_dir, app.language)
     voice = make_voice(app)

@@ -44,9 +44,6 @@ def add_render_arguments(parser: argparse.ArgumentParser) -> None:
         default = getattr(defaults, name)
         group.add_argument(option, type=kind, dest=name, default=None, metavar=kind.__name__.upper(),
                            help=f"{doc} ({_num(low)} to {_num(high)}; default {'none' if default is None else _num(default)})")
-    group.add_argument("--room-warm-up", action="store_true", dest="warm_up",
-                       help="the device played a warm-up sound through the room before the input, so "
-                            "that its echo canceller starts trained (measured by bench/stop.py)")
     group.add_argument("--json", action="store_true",
                        help="print what happened (heard, done, sessions) as one JSON document instead of the trace")
     group.add_argument("--start-at", metavar=f'"{START_AT_FORMAT}"',
@@ -64,8 +61,6 @@ def room_settings(args: argparse.Namespace) -> RoomSettings | None:
         if not low <= value <= high:
             raise OptionError(f"{option} {_num(value)} is out of range: give {_num(low)} to {_num(high)}.")
         given[name] = value
-    if args.warm_up:
-        given["warm_up"] = True
     if args.input is None and (args.room or given or args.json or args.start_at is not None):
         raise OptionError("--room, its settings, --json and --start-at are for files: add --input IN.wav "
                           "--output OUT.wav (the microphone is in a real room, at the real time, already).")

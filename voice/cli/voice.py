@@ -7,6 +7,7 @@ imported inside the commands that use them: a typed ``rituals understand`` must 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -81,10 +82,12 @@ def cmd_listen(app: App, args: argparse.Namespace) -> int:
     if args.input is None:
         from voice.cli.live import run_live
         return run_live(app, args.engine, args.model, args.device, early_stop=not args.no_early_stop,
-                        double_talk=not args.no_double_talk, warm_up=args.live_warm_up)
-    if args.live_warm_up:
-        raise OptionError("--warm-up is for the microphone: with --input, --room-warm-up plays it through the "
-                          "simulated room.")
+                        double_talk=not args.no_double_talk, warm_up=not args.no_warm_up)
+    if args.no_warm_up:
+        if settings is None:
+            raise OptionError("--no-warm-up starts the echo canceller cold: with --input it needs --room "
+                              "(without a room the device does not hear itself).")
+        settings = dataclasses.replace(settings, warm_up=False)
     if args.output is None:
         raise AudioError("--input needs --output OUT.wav (where the device's side is written).")
     report = JsonReport(app.journal) if args.json else None
@@ -107,9 +110,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-early-stop", action="store_true",
                    help="decide 'stop' at the end of speech like every command, not at its first pause "
                         "(the benchmark's baseline)")
-    p.add_argument("--warm-up", action="store_true", dest="live_warm_up",
-                   help="play a soft breath of noise when the microphone opens, so that the echo canceller "
-                        "has learnt the room before the first prompt")
+    p.add_argument("--no-warm-up", action="store_true",
+                   help="no soft breath of noise when the microphone opens: the echo canceller starts "
+                        "cold, without having learnt the room (the benchmark's baseline; with --input, "
+                        "the simulated room's canceller)")
     p.add_argument("--no-double-talk", action="store_true",
                    help="while the device plays, take what the echo canceller leaves for speech however much "
                         "it took off (the benchmark's baseline)")

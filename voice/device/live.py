@@ -50,7 +50,7 @@ class LiveRoom(NoDisplay):
     and the barge-in policy (``BargeIn``). Here only the threads and what they hand each other."""
 
     def __init__(self, listener: Listener, voice: Voice, device: int | str | None = None,
-                 policy: BargeInPolicy | None = None, warm_up: bool = False) -> None:
+                 policy: BargeInPolicy | None = None, warm_up: bool = True) -> None:
         self._events: queue.Queue[InputItem | _Failed] = queue.Queue()
         self._speech_jobs: queue.Queue[tuple[int, int, Action] | None] = queue.Queue()
         self.listener = listener
@@ -68,9 +68,9 @@ class LiveRoom(NoDisplay):
         self._tap = ReferenceTap()
         self._stage = EchoStage()
         self.player = Player(self._played, self._playing, time.monotonic, device, self._tap.push)
-        # The warm-up (voice/audio/echo_stage.py) only when asked for: on the virtual sound card it
-        # heard as many stops over the first prompt as the cold start (BENCHMARKS.md). Before anything
-        # else: the first prompt waits behind it in the player's queue.
+        # The warm-up (voice/audio/echo_stage.py) before anything else, so the canceller has learnt
+        # the room before the first prompt; a prompt asked for meanwhile waits behind it in the
+        # player's queue. ``warm_up=False`` is the cold start, the benchmark's baseline.
         if warm_up:
             self.player.play(_WARM_UP_ITEM, warm_up_sound())
         self._mic = MicrophoneSource(device, reference=self._tap.take)
