@@ -12,7 +12,7 @@ skill printed that it heard the stop and cut its sound (its output then falls si
 not known exactly, so the figure is good to some tens of ms). Then sessions in which nobody speaks
 for ``--quiet-seconds`` after the request: any command heard is the device's own voice. With
 ``--design NAME=CHECKOUT[,OPTION...]`` another design runs too, session by session beside this one: an
-earlier checkout's skill, or this one's (``.``) with other options (``warm-up=.,--warm-up``).
+earlier checkout's skill, or this one's (``.``) with other options (``cold start=.,--no-warm-up``).
 """
 
 from __future__ import annotations
