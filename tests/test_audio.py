@@ -183,3 +183,21 @@ def test_the_trailing_silence_is_announced_before_the_end():
     paused = next(e for e in events if isinstance(e, SpeechPaused))
     ended = next(e for e in events if isinstance(e, SpeechEnded))
     assert ended.at - paused.at == pytest.approx(0.3, abs=0.031)
+
+
+
+@pytest.mark.parametrize("text, below_db", [("stop it", 35), ("stop", 45)])
+def test_a_word_in_digital_silence_ends_where_it_is_heard_not_where_its_decay_dies_away(text, below_db):
+    # A microphone that gates its silence to zero: the word, then its echo in the room far below
+    # hearing (-60 to -70 dBFS), then zeros. Without the floor's limit the endpointer takes the echo
+    # for speech, and every reaction waits for it.
+    clip = say(text, "rms")
+    word = clip[:int(sound_spans(clip)[-1][1] * RATE)]
+    tail = word[-int(0.3 * RATE):] * 10 ** (-below_db / 20) * np.linspace(1.0, 0.2, int(0.3 * RATE))
+    audio = np.concatenate([silence(1.0), word, tail.astype(np.int16), silence(1.0)])
+    after = {}
+    for limit in (True, False):
+        settings = EndpointSettings() if limit else EndpointSettings(floor_min_db=None)
+        [end] = [e for e in _run(Endpointer(settings), audio) if isinstance(e, SpeechEnded)]
+        after[limit] = end.speech_end - (1.0 + len(word) / RATE)
+    assert after[True] < 0.06 and after[False] >= after[True] + 0.05, after

@@ -54,6 +54,13 @@ class EndpointSettings:
     floor_percentile: float = 20.0
     """The floor is this percentile of those levels (the pauses between words reach it even while
     someone talks; a minimum would sit below a fluctuating noise and let its peaks through)."""
+    floor_min_db: float | None = -70.0
+    """The floor is never lower than this (dBFS). A microphone that gates its silence to digital zero
+    (noise suppression, the virtual sound card) puts the floor at -90, and a word's inaudible decay
+    then counts as speech, up to a fifth of a second, every reaction that much later. -70 is about a
+    quiet room's own level at a microphone, so in a real room nothing changes; chosen with
+    bench/floor.py on development voices (-80, -70 and -60 understood as many commands as no limit;
+    -60 would sit above a quiet bedroom's noise). ``None``: no limit (``--no-floor-limit``)."""
     warmup: float = 0.3
     """Seconds after the microphone opens in which no utterance starts: the floor is learned first."""
     start_margin_db: float = 12.0
@@ -237,9 +244,10 @@ class Endpointer:
         if not self._in_speech and (far is None or far <= s.playing_db):
             self._levels.append(level)
             if len(self._levels) >= 5:
-                self._floor, peaks = (float(v) for v in np.percentile(self._levels, [s.floor_percentile,
-                                                                                    s.spread_percentile]))
-                self._spread = peaks - self._floor
+                floor, peaks = (float(v) for v in np.percentile(self._levels, [s.floor_percentile,
+                                                                              s.spread_percentile]))
+                self._floor = floor if s.floor_min_db is None else max(floor, s.floor_min_db)
+                self._spread = max(0.0, peaks - self._floor)
         dt = FRAME / RATE
         if not self._in_speech:
             self._history.append(frame)

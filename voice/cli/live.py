@@ -9,8 +9,7 @@ import time
 from pathlib import Path
 
 from voice.cli.app import App
-from voice.cli.wiring import endpointer, make_voice, trace
-from voice.device.listen import Listener
+from voice.cli.wiring import Listening, make_voice, trace
 from voice.device.live import LiveRoom, check_devices
 from voice.device.reconnect import Reconnect
 from voice.device.textio import MonotonicClock
@@ -19,7 +18,7 @@ from voice.speech.engines import make_recognizer
 
 
 def run_live(app: App, engine: str, model: Path | None, device: str | None, max_restarts: int | None = None,
-             early_stop: bool = True, double_talk: bool = True, warm_up: bool = True) -> int:
+             listening: Listening = Listening(), warm_up: bool = True) -> int:
     check_devices()
     recognizer, note = make_recognizer(engine, app.catalogue, model, app.config_model, app.data_dir, app.language)
     voice = make_voice(app)
@@ -34,8 +33,7 @@ def run_live(app: App, engine: str, model: Path | None, device: str | None, max_
         room = None
         started = time.monotonic()
         try:
-            listener = Listener(recognizer, endpointer(double_talk), numbers=app.language.numbers,
-                                early_stop=early_stop)
+            listener = listening.listener(recognizer, app.language.numbers)
             room = LiveRoom(listener, voice, int(device) if device and device.isdigit() else device,
                             warm_up=warm_up)
             app.runner(room, room, clock, trace(sys.stdout, started)).run()

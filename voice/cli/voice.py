@@ -18,7 +18,7 @@ from voice.cli.render import JsonReport, add_render_arguments, room_settings, st
 from voice.errors import AudioError, OptionError
 from voice.journal.files import require_writable
 from voice.device.runner import Trace
-from voice.cli.wiring import endpointer, make_voice, trace
+from voice.cli.wiring import Listening, make_voice, trace
 from voice.speech.engines import CHOICES, make_recognizer
 
 if TYPE_CHECKING:
@@ -40,12 +40,12 @@ def is_same_file(a: Path, b: Path) -> bool:
 
 def render(app: App, input_path: Path, output_path: Path, engine: str, model: Path | None,
            voice: Voice | None = None, echo_room: RoomSettings | None = None,
-           show: Trace | None = None, wall: WallClock | None = None, early_stop: bool = True,
-           double_talk: bool = True) -> RenderRoom:
+           show: Trace | None = None, wall: WallClock | None = None,
+           listening: Listening = Listening()) -> RenderRoom:
     """Run the real loop over ``input_path``; write what the device said and played to ``output_path``.
     ``echo_room``: the microphone also hears the device in such a room; ``show``: the trace (printed);
-    ``wall``: the moment the recording starts at (default now); ``early_stop``: see ``Listener``;
-    ``double_talk``: see ``EndpointSettings.double_talk_db``."""
+    ``wall``: the moment the recording starts at (default now); ``listening``: as shipped, or a
+    benchmark's baseline."""
     if is_same_file(input_path, output_path):
         raise AudioError(f"--output {output_path} is the input recording itself and would overwrite it: "
                          "give another file, e.g. --output out.wav.")
@@ -53,7 +53,6 @@ def render(app: App, input_path: Path, output_path: Path, engine: str, model: Pa
     from voice.audio.convert import write_wav
     from voice.audio.room import RoomMicrophone
     from voice.audio.sources import WavSource
-    from voice.device.listen import Listener
     from voice.device.render import RenderRoom
     from voice.device.virtual import VirtualClock
     source = WavSource(input_path)
@@ -64,7 +63,7 @@ def render(app: App, input_path: Path, output_path: Path, engine: str, model: Pa
     app.journal.recover_interrupted()
     clock = VirtualClock(0.0)
     microphone = RoomMicrophone(echo_room) if echo_room is not None else None
-    listener = Listener(recognizer, endpointer(double_talk), numbers=app.language.numbers, early_stop=early_stop)
+    listener = listening.listener(recognizer, app.language.numbers)
     room = RenderRoom(source.chunks(), listener, voice or make_voice(app), clock, room=microphone)
     try:
         app.runner(room, room, clock, show or trace(sys.stdout), wall).run()
@@ -81,8 +80,8 @@ def cmd_listen(app: App, args: argparse.Namespace) -> int:
     require_writable(app.data_dir)  # before loading an engine or opening a microphone for nothing
     if args.input is None:
         from voice.cli.live import run_live
-        return run_live(app, args.engine, args.model, args.device, early_stop=not args.no_early_stop,
-                        double_talk=not args.no_double_talk, warm_up=not args.no_warm_up)
+        return run_live(app, args.engine, args.model, args.device, listening=listening(args),
+                        warm_up=not args.no_warm_up)
     if args.no_warm_up:
         if settings is None:
             raise OptionError("--no-warm-up starts the echo canceller cold: with --input it needs --room "
@@ -92,12 +91,17 @@ def cmd_listen(app: App, args: argparse.Namespace) -> int:
         raise AudioError("--input needs --output OUT.wav (where the device's side is written).")
     report = JsonReport(app.journal) if args.json else None
     room = render(app, args.input, args.output, args.engine, args.model, echo_room=settings,
-                  show=report.happened if report else None, wall=wall, early_stop=not args.no_early_stop,
-                  double_talk=not args.no_double_talk)
+                  show=report.happened if report else None, wall=wall, listening=listening(args))
     if report is not None:
         report.print(room, settings)
     print(f"Wrote {args.output}.", file=sys.stderr if report else sys.stdout)  # --json: stdout is the JSON
     return 0
+
+
+def listening(args: argparse.Namespace) -> Listening:
+    """The listener the options ask for: as shipped, or a benchmark's baseline."""
+    return Listening(early_stop=not args.no_early_stop, double_talk=not args.no_double_talk,
+                     floor_limit=not args.no_floor_limit)
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -117,6 +121,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-double-talk", action="store_true",
                    help="while the device plays, take what the echo canceller leaves for speech however much "
                         "it took off (the benchmark's baseline)")
+    p.add_argument("--no-floor-limit", action="store_true",
+                   help="let the endpointer's noise floor sink to digital silence, where a word's inaudible "
+                        "decay counts as speech (the benchmark's baseline)")
     add_render_arguments(p)
     p.set_defaults(func=lambda app, args: cmd_listen(app, _engine(app, args)))
 
@@ -131,7 +138,6 @@ def cmd_demo(app: App, args: argparse.Namespace) -> int:
 
     from voice.audio.convert import write_wav
     from voice.cli.demo import DemoCouple, MixedInput
-    from voice.device.listen import Listener
     from voice.device.render import RenderRoom
     from voice.device.virtual import VirtualClock
 
@@ -145,7 +151,7 @@ def cmd_demo(app: App, args: argparse.Namespace) -> int:
     recognizer, note = make_recognizer(demo_app.config.engine, demo_app.catalogue, None, demo_app.config_model,
                                        demo_app.data_dir, demo_app.language)
     print(note, file=sys.stderr)
-    listener = Listener(recognizer, numbers=demo_app.language.numbers)
+    listener = Listening().listener(recognizer, demo_app.language.numbers)
     room = RenderRoom(iter(stream), listener, make_voice(demo_app), clock,
                       limit_seconds=1800, on_action=couple)
     print("An evening, synthesised: two partners ask for the bedtime check-in and answer it.")

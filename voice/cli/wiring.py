@@ -3,6 +3,7 @@ the skill heard and said."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from voice.cli.app import App
@@ -10,7 +11,9 @@ from voice.device.happened import line
 from voice.device.runner import Trace
 
 if TYPE_CHECKING:
-    from voice.audio.endpoint import Endpointer
+    from voice.device.listen import Listener
+    from voice.core.numbers import NumberWords
+    from voice.speech.recognizer import Recognizer
     from voice.speech.tts import Voice
 
 
@@ -22,10 +25,25 @@ def make_voice(app: App) -> Voice:
                        app.data_dir / "tts-cache")
 
 
-def endpointer(double_talk: bool = True) -> Endpointer:
-    """End-of-speech detection as shipped, or without its double-talk rule (``--no-double-talk``)."""
-    from voice.audio.endpoint import EndpointSettings, Endpointer
-    return Endpointer(EndpointSettings() if double_talk else EndpointSettings(double_talk_db=None))
+@dataclass(frozen=True)
+class Listening:
+    """How the listener hears, as shipped or as one of the benchmark's baselines (``rituals listen
+    --no-early-stop``, ``--no-double-talk``, ``--no-floor-limit``), the same at home and over a file."""
+
+    early_stop: bool = True
+    """A sure stop is decided at its first pause (``Listener``'s ``early_stop``)."""
+    double_talk: bool = True
+    """The endpointer's double-talk rule (``EndpointSettings.double_talk_db``)."""
+    floor_limit: bool = True
+    """The endpointer's lowest noise floor (``EndpointSettings.floor_min_db``)."""
+
+    def listener(self, recognizer: Recognizer, numbers: NumberWords | None) -> Listener:
+        from voice.audio.endpoint import EndpointSettings, Endpointer
+        from voice.device.listen import Listener
+        shipped = EndpointSettings()
+        settings = EndpointSettings(double_talk_db=shipped.double_talk_db if self.double_talk else None,
+                                    floor_min_db=shipped.floor_min_db if self.floor_limit else None)
+        return Listener(recognizer, Endpointer(settings), numbers=numbers, early_stop=self.early_stop)
 
 
 def trace(stream, origin: float = 0.0) -> Trace:
