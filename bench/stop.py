@@ -51,11 +51,13 @@ as in the earlier runs), a living room (further, quieter, more reverberant, a fa
 reverberation, beyond the canceller's 200 ms filter, and noisier). The warm-up's length and level
 were chosen on rooms like the first two (other seeds, bench-free, in a scratch script), never on the hall."""
 DESIGNS = {"as shipped": (), "cold start": ("--no-warm-up",), "no double talk": ("--no-double-talk",),
-           "cold, no double talk": ("--no-warm-up", "--no-double-talk"), "end of speech": ("--no-early-stop",)}
+           "cold, no double talk": ("--no-warm-up", "--no-double-talk"), "end of speech": ("--no-early-stop",),
+           "no floor limit": ("--no-floor-limit",)}
 """Design -> the ``rituals listen`` options that make it: as shipped (the warm-up played through the
 room before the session, a sure stop decided at its first pause, the endpointer's double-talk rule
 on); the canceller starting cold (the design of 4844371); without the double-talk rule; both (the
-design of 34e0885); a stop decided at the end of speech like every command."""
+design of 34e0885); a stop decided at the end of speech like every command; the endpointer's floor
+free to sink to digital silence (the design of 0a8f19a)."""
 DEFAULT_DESIGNS = ("as shipped", "cold start")
 TURN_SPEECH = _halves(PHRASINGS["near_misses"])["test"] + _halves(PHRASINGS["everyday"])["test"]
 """What the partner says in a turn session: the test halves (never tuned on) of the near misses
@@ -72,6 +74,7 @@ class Trial:
     seed: int
     stop_at: float | None  # where "stop" starts in IN.wav (None: nobody speaks after the request)
     said: tuple[tuple[float, str], ...] = ()  # turn sessions: where each sentence starts, and what it is
+    phrase: str = ""       # what is said to stop
 
 
 def run(work: Path, name: str, audio: np.ndarray, engine: str, seed: int, cache: Path | None,
@@ -120,19 +123,30 @@ def measure(trial: Trial, happened: dict, stop_tail: float) -> dict:
         return out
     stop_end = trial.stop_at + stop_tail
     if not heard:  # shown, so that a miss can be looked into
-        print(f"missed ({trial.scenario}, {trial.voice}, {trial.room}, seed {trial.seed}): "
-              f"stop at {trial.stop_at:.2f} s", file=sys.stderr)
+        near = [f"{h['start']:.2f}-{h['end']:.2f} s '{h['text']}' ({h['intent']})" for h in happened["heard"]
+                if h["end"] >= trial.stop_at - 1.0 and h["start"] <= stop_end + 2.0]
+        print(f"missed ({trial.scenario}, '{trial.phrase}', {trial.voice}, {trial.room}, seed {trial.seed}): "
+              f"stop at {trial.stop_at:.2f} s; heard there: {', '.join(near) or 'nothing'}", file=sys.stderr)
     # The device goes quiet where the StopOutput cuts what plays (the goodbye follows at once).
     cuts = [a["at"] for a in happened["actions"] if a["kind"] == "stop_output" and a["at"] >= trial.stop_at]
     if heard and cuts:
         out["reaction"] = cuts[0] - stop_end
         if out["reaction"] > 0.3:  # over the target: shown, so that it can be looked into
             stops = [h for h in happened["heard"] if h["intent"] == "stop"]
-            print(f"slow ({trial.scenario}, {trial.voice}, {trial.room}, seed {trial.seed}): "
+            print(f"slow ({trial.scenario}, '{trial.phrase}', {trial.voice}, {trial.room}, seed {trial.seed}): "
                   f"{out['reaction'] * 1000:.0f} ms; heard {stops[-1]['start']:.2f}-{stops[-1]['end']:.2f} s "
                   f"'{stops[-1]['text']}' ({stops[-1]['detail'].get('path')}), the word ends at {stop_end:.2f} s",
                   file=sys.stderr)
     return out
+
+
+def stop_phrases() -> list[str]:
+    """Every phrase of the stop intent in a turn (prompts, chimes and timers are all in one), as the
+    catalogue expands intents/en.yaml."""
+    from voice.library.intents import load_catalogue
+    from voice.library.rituals import load_library
+    catalogue = load_catalogue(load_library().spoken_names())
+    return sorted({p.text for p in catalogue.phrases["turn"] if p.intent == "stop"})
 
 
 def in_turn(trial: Trial, happened: dict) -> dict:
@@ -169,14 +183,17 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--design", action="append", choices=list(DESIGNS),
                         help=f"designs to run (default: {', '.join(DEFAULT_DESIGNS)})")
-    parser.add_argument("--phrase", default="stop", help="what is said to stop (default: stop)")
+    parser.add_argument("--phrase", default="stop",
+                        help="what is said to stop (default: stop); 'every': each stop phrase intents/en.yaml "
+                             "defines in a turn, in turn")
     parser.add_argument("--turns", type=int, default=0,
                         help="sessions in which someone talks through the first turn (the test halves of the "
                              "everyday sentences and near misses, each said by every test voice, spread over them)")
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
-    stop = {v: say(args.phrase, v) for v in VOICES}
-    tail = {v: sound_spans(stop[v])[-1][1] for v in VOICES}   # where the word ends inside its clip
+    phrases = stop_phrases() if args.phrase == "every" else [args.phrase]
+    stop = {(v, p): say(p, v) for v in VOICES for p in phrases}
+    tail = {key: sound_spans(clip)[-1][1] for key, clip in stop.items()}   # where the words end in the clip
     rows = []
     for engine in args.engine or ["fused"]:
         with tempfile.TemporaryDirectory() as tmp:
@@ -194,9 +211,10 @@ def main() -> int:
                 ritual = "bedtime_check_in" if scenario == "prompt" else "six_second_kiss"
                 spans = windows(dry[ritual, voice])[scenario]
                 start, end = spans[int(rng.integers(len(spans)))]
-                at = float(rng.uniform(start, max(start, end - len(stop[voice]) / RATE)))
-                trial = Trial(scenario, voice, room, 100 + i, at)
-                audio = timeline((0.0, request(ritual, voice)), (at, stop[voice]), length=at + 8.0)
+                phrase = phrases[i % len(phrases)]
+                at = float(rng.uniform(start, max(start, end - len(stop[voice, phrase]) / RATE)))
+                trial = Trial(scenario, voice, room, 100 + i, at, phrase=phrase)
+                audio = timeline((0.0, request(ritual, voice)), (at, stop[voice, phrase]), length=at + 8.0)
                 trials.append(trial)
                 jobs.append((f"stop-{i}", audio, trial.seed, caches[ritual, voice], ROOMS[room]))
             for i in range(args.quiet):
@@ -218,9 +236,9 @@ def main() -> int:
                 with ThreadPoolExecutor(args.jobs) as pool:
                     done = list(pool.map(lambda j: run(work, f"{j[0]}-{len(rows)}", j[1], engine, j[2], j[3],
                                                        (*j[4], *options)), jobs))
-                results = [measure(t, h, tail[t.voice]) for t, h in zip(trials, done)]
+                results = [measure(t, h, tail.get((t.voice, t.phrase), 0.0)) for t, h in zip(trials, done)]
                 rows.append((f"{engine}, {design}", results, time.perf_counter() - began))
-    print(f"'{args.phrase}' said to stop.")
+    print(f"Said to stop: {', '.join(repr(p) for p in phrases)}.")
     print()
     print("| engine, design | stop said inside | heard | decided at the pause | reaction p50 | reaction p95 |")
     print("|---|---|---|---|---|---|")

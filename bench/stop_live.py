@@ -90,8 +90,11 @@ def session(env: dict[str, str], work: Path, i: int, quiet: bool, moment: float,
             return {"missed": True}
         if quiet:                                        # nobody speaks: what does it hear?
             skill.next_line("\0", args.quiet_seconds)
-            return {"selves": sum(1 for _, line in skill.seen if "heard:" in line and "-> nothing" not in line
-                                  and "start_ritual" not in line)}
+            selves = [line for _, line in skill.seen if "heard:" in line and "-> nothing" not in line
+                      and "start_ritual" not in line]
+            for line in selves:  # shown, so that a self-trigger can be looked into
+                print(f"self-trigger (session {i}, {' '.join(options) or 'as shipped'}): {line}", file=sys.stderr)
+            return {"selves": len(selves)}
         time.sleep(max(0.0, first + moment - time.monotonic()))
         started = time.monotonic()
         subprocess.run(["paplay", "--device=vsink", str(stop)], env=env, check=True)
