@@ -1,5 +1,7 @@
 """Chooses the endpointer's double-talk threshold on development voices only: ``python bench/double_talk.py
-[--warm-up]``.
+[--warm-up]``. The canceller starts cold unless ``--warm-up`` (the hard case; the device ships
+warmed up), and the endpointer is otherwise as shipped (its table in BENCHMARKS.md was measured
+before the floor's limit, ``EndpointSettings.floor_min_db``, existed).
 
 The endpointer alone (no recogniser) over the simulated room and the real Speex canceller: the
 device says the bedtime check-in's first prompts (rendered once by ``rituals listen``), and one of

@@ -5,8 +5,8 @@ word's inaudible decay then counts as speech (a stop over the silent timer in be
 bedside room was decided 320-394 ms after the word, where over a -70 dBFS noise it took 270 ms).
 Here every template command and the development half of the own-words phrasings (bench/phrasings.yaml),
 said by each development voice (piper joe, espeak-ng; bench/corpus.py; never flite or festival,
-which bench/stop.py reports on), goes through the listener as shipped (fused stage) in digital
-silence, once for each candidate ``floor_min_db`` (``None``: no limit). Printed per candidate: the
+which bench/stop.py reports on), goes through the listener (fused stage, the shipped endpointer
+with each candidate ``floor_min_db``; ``None``: no limit) in digital silence. Printed per candidate: the
 commands understood (intent right), how long after the word's end (the last sample over 200, as
 bench/stop.py measures it) the endpointer's last speech frame fell, and the reaction to the stops
 (the word's end to the moment the listener handed the stop on).

@@ -222,10 +222,11 @@ def main() -> int:
                 trials.append(Trial("quiet", voice, room, 1000 + i, None))
                 audio = np.concatenate([request(ritual, voice), silence(QUIET_SECONDS[ritual])])
                 jobs.append((f"quiet-{i}", audio, 1000 + i, caches[ritual, voice], ROOMS[room]))
-            pool = [(v, text) for v in VOICES for text in TURN_SPEECH]
             for i in range(args.turns):
                 voice, room = VOICES[i % 3], list(ROOMS)[(i // 3) % 3]
-                mine = [text for v, text in pool[i * len(pool) // args.turns:(i + 1) * len(pool) // args.turns]]
+                # each voice's sessions share all of TURN_SPEECH between them: every text, every voice
+                share, of = i // 3, len(range(i % 3, args.turns, 3))
+                mine = TURN_SPEECH[share * len(TURN_SPEECH) // of:(share + 1) * len(TURN_SPEECH) // of]
                 first_turn = windows(dry["bedtime_check_in", voice])["prompt"][1][1] + 0.8
                 audio, said = turn_sessions(voice, first_turn, mine)
                 trials.append(Trial("turn", voice, room, 2000 + i, None, said))

@@ -93,7 +93,7 @@ def session(env: dict[str, str], work: Path, i: int, quiet: bool, moment: float,
             selves = [line for _, line in skill.seen if "heard:" in line and "-> nothing" not in line
                       and "start_ritual" not in line]
             for line in selves:  # shown, so that a self-trigger can be looked into
-                print(f"self-trigger (session {i}, {' '.join(options) or 'as shipped'}): {line}", file=sys.stderr)
+                print(f"self-trigger (session {i}, {root}, {' '.join(options) or 'no options'}): {line}", file=sys.stderr)
             return {"selves": len(selves)}
         time.sleep(max(0.0, first + moment - time.monotonic()))
         started = time.monotonic()

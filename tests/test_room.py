@@ -35,7 +35,7 @@ def listen_json(data: Path, inp: Path, out: Path, *options: str) -> dict:
     return json.loads(listen(data, inp, out, "--json", *options).stdout)
 
 
-def test_the_devices_own_prompts_fed_back_through_a_room_trigger_nothing_and_leave_the_output_unchanged(tmp_path):
+def test_the_devices_own_prompts_fed_back_through_a_room_trigger_nothing_and_it_says_the_same(tmp_path):
     data = tmp_path / "data"                       # one data folder: both runs speak with the same cached voice
     inp = write(tmp_path / "in.wav", np.concatenate([silence(0.5), say(KISS), silence(20)]))
     dry = listen_json(data, inp, tmp_path / "dry.wav")

@@ -11,7 +11,8 @@ canceller up when it starts: ``warm_up_sound()``, a soft breath of pink noise, p
 the room before anything else, live when the microphone opens and in render mode's simulated room
 before the input begins (``rituals listen --no-warm-up``: the cold start, the benchmark's baseline).
 With the endpointer's double-talk rule it took the device's own first words taken for commands from
-5 to 0 in 100 simulated sessions and heard as many stops over the first prompt live (BENCHMARKS.md).
+5 to 0 in 100 simulated sessions, and live it heard 10 of 12 stops over the first prompt where the
+cold start heard 7 of 12 (BENCHMARKS.md).
 Noise, because it carries every frequency at once: on the simulated rooms it brought the echo
 removed in the first second of a prompt from about 5 dB to about 15 dB, where a chime (three tones)
 brought nothing and a spoken line, sparser, about as much in twice the time (measured with bench/stop.py's rooms before it was chosen; its figures are in BENCHMARKS.md).

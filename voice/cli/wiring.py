@@ -1,5 +1,5 @@
-"""The process's edges every voice command shares: the one TTS engine, and the printed trace of what
-the skill heard and said."""
+"""The process's edges every voice command shares: the one TTS engine, the listener (``Listening``:
+as shipped or a benchmark's baseline), and the printed trace of what the skill heard and said."""
 
 from __future__ import annotations
 
