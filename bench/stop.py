@@ -52,12 +52,12 @@ reverberation, beyond the canceller's 200 ms filter, and noisier). The warm-up's
 were chosen on rooms like the first two (other seeds, bench-free, in a scratch script), never on the hall."""
 DESIGNS = {"as shipped": (), "cold start": ("--no-warm-up",), "no double talk": ("--no-double-talk",),
            "cold, no double talk": ("--no-warm-up", "--no-double-talk"), "end of speech": ("--no-early-stop",),
-           "no floor limit": ("--no-floor-limit",)}
+           "floor limit": ("--floor-limit",)}
 """Design -> the ``rituals listen`` options that make it: as shipped (the warm-up played through the
 room before the session, a sure stop decided at its first pause, the endpointer's double-talk rule
 on); the canceller starting cold (the design of 4844371); without the double-talk rule; both (the
 design of 34e0885); a stop decided at the end of speech like every command; the endpointer's floor
-free to sink to digital silence (the design of 0a8f19a)."""
+kept above digital silence (``--floor-limit``, not shipped)."""
 DEFAULT_DESIGNS = ("as shipped", "cold start")
 TURN_SPEECH = _halves(PHRASINGS["near_misses"])["test"] + _halves(PHRASINGS["everyday"])["test"]
 """What the partner says in a turn session: the test halves (never tuned on) of the near misses

@@ -12,7 +12,7 @@ from voice.audio import FRAME, RATE
 from voice.audio.chimes import LENGTH, chime
 from voice.audio.convert import read_wav
 from voice.audio.echo import EchoCanceller
-from voice.audio.endpoint import EndpointSettings, Endpointer, SpeechEnded, SpeechStarted, level_db
+from voice.audio.endpoint import FLOOR_LIMIT_DB, EndpointSettings, Endpointer, SpeechEnded, SpeechStarted, level_db
 from voice.audio.measure import sound_spans
 from voice.audio.sources import ChunkSource, WavSource
 from voice.errors import AudioError
@@ -197,7 +197,7 @@ def test_a_word_in_digital_silence_ends_where_it_is_heard_not_where_its_decay_di
     audio = np.concatenate([silence(1.0), word, tail.astype(np.int16), silence(1.0)])
     after = {}
     for limit in (True, False):
-        settings = EndpointSettings() if limit else EndpointSettings(floor_min_db=None)
+        settings = EndpointSettings(floor_min_db=FLOOR_LIMIT_DB) if limit else EndpointSettings()
         [end] = [e for e in _run(Endpointer(settings), audio) if isinstance(e, SpeechEnded)]
         after[limit] = end.speech_end - (1.0 + len(word) / RATE)
     assert after[True] < 0.06 and after[False] >= after[True] + 0.05, after

@@ -35,21 +35,14 @@ def listen_json(data: Path, inp: Path, out: Path, *options: str) -> dict:
     return json.loads(listen(data, inp, out, "--json", *options).stdout)
 
 
-def test_the_devices_own_prompts_fed_back_through_a_room_trigger_nothing_and_it_says_the_same(tmp_path):
+def test_the_devices_own_prompts_fed_back_through_a_room_trigger_nothing_and_leave_the_output_unchanged(tmp_path):
     data = tmp_path / "data"                       # one data folder: both runs speak with the same cached voice
     inp = write(tmp_path / "in.wav", np.concatenate([silence(0.5), say(KISS), silence(20)]))
-    dry = listen_json(data, inp, tmp_path / "dry.wav")
+    listen(data, inp, tmp_path / "dry.wav")
     happened = listen_json(data, inp, tmp_path / "room.wav", "--room")
     assert [(h["text"] != "", h["intent"]) for h in happened["heard"]] == [(True, "start_ritual")], happened["heard"]
     assert [(s["ritual"], s["status"]) for s in happened["sessions"]] == [("six_second_kiss", "completed")]
-    # The same output, sample for sample, from the moment the request was understood: the canceller's
-    # pass over the request itself may move its end by one 30 ms frame (the floor's limit, -70 dBFS,
-    # sits where its faint tail is), and nothing after it may differ.
-    at_dry, at_room = dry["heard"][0]["at"], happened["heard"][0]["at"]
-    assert abs(at_room - at_dry) <= 0.03 + 1e-9
-    a, b = read_wav(tmp_path / "dry.wav")[round(at_dry * RATE):], read_wav(tmp_path / "room.wav")[round(at_room * RATE):]
-    n = min(len(a), len(b))
-    assert n > 15 * RATE and np.array_equal(a[:n], b[:n])
+    assert (tmp_path / "room.wav").read_bytes() == (tmp_path / "dry.wav").read_bytes()
 
 
 def test_stop_said_over_a_prompt_in_a_room_ends_the_session_stopped_and_quiet(tmp_path):

@@ -33,6 +33,16 @@ import webrtcvad
 from voice.audio import FRAME, RATE
 
 
+FLOOR_LIMIT_DB = -70.0
+"""A lowest floor, not on by default. A microphone that gates its silence to digital zero (noise
+suppression, the virtual sound card) puts the floor at -90 dBFS, and a word's inaudible decay then
+counts as speech, up to a fifth of a second, every reaction that much later; -70 is about a quiet
+room's own level at a microphone. Chosen with bench/floor.py on development voices (-80, -70 and
+-60 understood as many commands as no limit). Off by default because, with the warm-up, the live
+test on the virtual sound card heard the device's own kiss prompt as "stop" in 3 of 5 runs with
+it and 0 of 4 without it (2026-12-04), which is not understood yet (BENCHMARKS.md)."""
+
+
 @dataclass(frozen=True)
 class EndpointSettings:
     """Tunable limits of end-of-speech detection."""
@@ -54,13 +64,9 @@ class EndpointSettings:
     floor_percentile: float = 20.0
     """The floor is this percentile of those levels (the pauses between words reach it even while
     someone talks; a minimum would sit below a fluctuating noise and let its peaks through)."""
-    floor_min_db: float | None = -70.0
-    """The floor is never lower than this (dBFS). A microphone that gates its silence to digital zero
-    (noise suppression, the virtual sound card) puts the floor at -90, and a word's inaudible decay
-    then counts as speech, up to a fifth of a second, every reaction that much later. -70 is about a
-    quiet room's own level at a microphone, so in a real room nothing changes; chosen with
-    bench/floor.py on development voices (-80, -70 and -60 understood as many commands as no limit;
-    -60 would sit above a quiet bedroom's noise). ``None``: no limit (``--no-floor-limit``)."""
+    floor_min_db: float | None = None
+    """The floor is never lower than this (dBFS); ``None``: no limit. ``FLOOR_LIMIT_DB`` with
+    ``rituals listen --floor-limit`` (why, and why it is not the default: there)."""
     warmup: float = 0.3
     """Seconds after the microphone opens in which no utterance starts: the floor is learned first."""
     start_margin_db: float = 12.0

@@ -101,7 +101,7 @@ def cmd_listen(app: App, args: argparse.Namespace) -> int:
 def listening(args: argparse.Namespace) -> Listening:
     """The listener the options ask for: as shipped, or a benchmark's baseline."""
     return Listening(early_stop=not args.no_early_stop, double_talk=not args.no_double_talk,
-                     floor_limit=not args.no_floor_limit)
+                     floor_limit=args.floor_limit)
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -121,9 +121,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-double-talk", action="store_true",
                    help="while the device plays, take what the echo canceller leaves for speech however much "
                         "it took off (the benchmark's baseline)")
-    p.add_argument("--no-floor-limit", action="store_true",
-                   help="let the endpointer's noise floor sink to digital silence, where a word's inaudible "
-                        "decay counts as speech (the benchmark's baseline)")
+    p.add_argument("--floor-limit", action="store_true",
+                   help="keep the endpointer's noise floor above digital silence, where a word's inaudible "
+                        "decay counts as speech (faster stops over silence; experimental, off by default)")
     add_render_arguments(p)
     p.set_defaults(func=lambda app, args: cmd_listen(app, _engine(app, args)))
 

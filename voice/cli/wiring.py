@@ -28,21 +28,21 @@ def make_voice(app: App) -> Voice:
 @dataclass(frozen=True)
 class Listening:
     """How the listener hears, as shipped or as one of the benchmark's baselines (``rituals listen
-    --no-early-stop``, ``--no-double-talk``, ``--no-floor-limit``), the same at home and over a file."""
+    --no-early-stop``, ``--no-double-talk``) or trying ``--floor-limit``, the same at home and over a file."""
 
     early_stop: bool = True
     """A sure stop is decided at its first pause (``Listener``'s ``early_stop``)."""
     double_talk: bool = True
     """The endpointer's double-talk rule (``EndpointSettings.double_talk_db``)."""
-    floor_limit: bool = True
-    """The endpointer's lowest noise floor (``EndpointSettings.floor_min_db``)."""
+    floor_limit: bool = False
+    """The endpointer's lowest noise floor, ``FLOOR_LIMIT_DB`` (not on by default, see there)."""
 
     def listener(self, recognizer: Recognizer, numbers: NumberWords | None) -> Listener:
-        from voice.audio.endpoint import EndpointSettings, Endpointer
+        from voice.audio.endpoint import FLOOR_LIMIT_DB, EndpointSettings, Endpointer
         from voice.device.listen import Listener
         shipped = EndpointSettings()
         settings = EndpointSettings(double_talk_db=shipped.double_talk_db if self.double_talk else None,
-                                    floor_min_db=shipped.floor_min_db if self.floor_limit else None)
+                                    floor_min_db=FLOOR_LIMIT_DB if self.floor_limit else shipped.floor_min_db)
         return Listener(recognizer, Endpointer(settings), numbers=numbers, early_stop=self.early_stop)
 
 
