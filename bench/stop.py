@@ -52,7 +52,7 @@ reverberation, beyond the canceller's 200 ms filter, and noisier). The warm-up's
 were chosen on rooms like the first two (other seeds, bench-free, in a scratch script), never on the hall."""
 DESIGNS = {"as shipped": (), "cold start": ("--no-warm-up",), "no double talk": ("--no-double-talk",),
            "cold, no double talk": ("--no-warm-up", "--no-double-talk"), "end of speech": ("--no-early-stop",),
-           "floor limit": ("--floor-limit",)}
+           "floor limit": ("--floor-limit",), "floor limit, no double talk": ("--floor-limit", "--no-double-talk")}
 """Design -> the ``rituals listen`` options that make it: as shipped (the warm-up played through the
 room before the session, a sure stop decided at its first pause, the endpointer's double-talk rule
 on); the canceller starting cold (the design of 4844371); without the double-talk rule; both (the
