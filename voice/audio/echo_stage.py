@@ -15,7 +15,8 @@ With the endpointer's double-talk rule it took the device's own first words take
 cold start heard 7 of 12 (BENCHMARKS.md).
 Noise, because it carries every frequency at once: on the simulated rooms it brought the echo
 removed in the first second of a prompt from about 5 dB to about 15 dB, where a chime (three tones)
-brought nothing and a spoken line, sparser, about as much in twice the time (measured with bench/stop.py's rooms before it was chosen; its figures are in BENCHMARKS.md).
+brought nothing and a spoken line, sparser, about as much in twice the time (measured with
+bench/stop.py's rooms before it was chosen; its figures are in BENCHMARKS.md).
 """
 
 from __future__ import annotations
